@@ -1,0 +1,125 @@
+// The snapshot: one SQLite file, the only thing the site reads (through src/lib/snapshot.ts).
+// Written by src/snapshot/write-snapshot.ts in one transaction on a copy, then renamed into place.
+// Bump SCHEMA_VERSION on any change; the writer migrates older files or refuses with a clear error.
+
+export const SCHEMA_VERSION = 1;
+
+export const SCHEMA_SQL = `
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- One row per nightly run: what was read and what happened to each line.
+CREATE TABLE IF NOT EXISTS runs (
+  id           INTEGER PRIMARY KEY,
+  started_at   INTEGER NOT NULL,  -- epoch ms
+  finished_at  INTEGER NOT NULL,
+  as_of        INTEGER NOT NULL,  -- the "now" scoring used
+  lines_read   INTEGER NOT NULL,
+  lines_parsed INTEGER NOT NULL,
+  skipped_json TEXT NOT NULL      -- {"malformed": 3, "oversized": 1, ...}
+);
+
+-- Checkpoints: a file is known by the fingerprint of its first bytes (decompressed for .gz).
+CREATE TABLE IF NOT EXISTS files (
+  fingerprint TEXT PRIMARY KEY,
+  path        TEXT NOT NULL,     -- last path it was seen at (informational only)
+  offset      INTEGER NOT NULL,  -- bytes of (decompressed) content already consumed, ends on a line break
+  lines       INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+
+-- Every parsed request of a client we score. target is raw (for re-detection) and never leaves the
+-- snapshot reader unredacted; path is the redacted form safe to publish.
+CREATE TABLE IF NOT EXISTS hits (
+  id       INTEGER PRIMARY KEY,
+  actor    TEXT NOT NULL,
+  ip       TEXT NOT NULL,
+  ts       INTEGER NOT NULL,
+  method   TEXT NOT NULL,
+  target   TEXT NOT NULL,
+  path     TEXT NOT NULL,
+  protocol TEXT NOT NULL,
+  status   INTEGER NOT NULL,
+  bytes    INTEGER NOT NULL,
+  referer  TEXT NOT NULL,
+  ua       TEXT NOT NULL,
+  host     TEXT NOT NULL,
+  tag      TEXT,
+  raw      TEXT NOT NULL,
+  bad_utf8 INTEGER NOT NULL,
+  run_id   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS hits_actor_ts ON hits(actor, ts);
+
+-- One row per actor seen (IPv4 address or IPv6 network), scored or not.
+CREATE TABLE IF NOT EXISTS actors (
+  key             TEXT PRIMARY KEY,   -- 192.0.2.10 or 2001:db8:1:2::/64
+  slug            TEXT NOT NULL UNIQUE,
+  family          INTEGER NOT NULL,   -- 4 or 6
+  requests        INTEGER NOT NULL,
+  first_seen      INTEGER NOT NULL,
+  last_seen       INTEGER NOT NULL,
+  score           INTEGER NOT NULL,   -- today's (decayed) score
+  raw_score       INTEGER NOT NULL,   -- capped sum of signature points before decay
+  peak_score      INTEGER NOT NULL,
+  verdict         TEXT NOT NULL,
+  last_offence    INTEGER,            -- ts of the newest request that fired a signature
+  published       INTEGER NOT NULL,   -- 1 when a public page is built
+  first_published INTEGER,
+  excluded        TEXT,               -- why it is never published (private range, verified crawler, allowlist…)
+  country         TEXT,
+  country_name    TEXT,
+  region          TEXT,
+  city            TEXT,
+  asn             INTEGER,
+  org             TEXT,
+  network_type    TEXT NOT NULL DEFAULT 'unknown',
+  network_reason  TEXT,
+  geo_source      TEXT,
+  crawler         TEXT,               -- claimed crawler name, e.g. Googlebot
+  crawler_check   TEXT,               -- verified | fake | unverified | null
+  updated_at      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS actors_published ON actors(published, score);
+
+-- The addresses seen inside an actor (one for IPv4; several for an IPv6 network).
+CREATE TABLE IF NOT EXISTS actor_ips (
+  actor      TEXT NOT NULL,
+  ip         TEXT NOT NULL,
+  requests   INTEGER NOT NULL,
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  PRIMARY KEY (actor, ip)
+);
+
+-- Signatures that fired, with the hit ids that prove them (JSON array, capped).
+CREATE TABLE IF NOT EXISTS signatures (
+  actor       TEXT NOT NULL,
+  rule_id     TEXT NOT NULL,
+  family      TEXT NOT NULL,
+  label       TEXT NOT NULL,
+  title       TEXT NOT NULL,
+  description TEXT NOT NULL,
+  points      INTEGER NOT NULL,
+  severity    TEXT NOT NULL,
+  count       INTEGER NOT NULL,
+  first_ts    INTEGER NOT NULL,
+  last_ts     INTEGER NOT NULL,
+  request_ids TEXT NOT NULL,
+  PRIMARY KEY (actor, rule_id)
+);
+
+-- Latest DNSBL outcome per actor and zone.
+CREATE TABLE IF NOT EXISTS dnsbl (
+  actor      TEXT NOT NULL,
+  zone       TEXT NOT NULL,
+  status     TEXT NOT NULL,  -- listed | not_listed | error | skipped
+  meaning    TEXT NOT NULL,
+  codes      TEXT NOT NULL,
+  abuse      INTEGER NOT NULL,
+  checked_at INTEGER NOT NULL,
+  PRIMARY KEY (actor, zone)
+);
+`;
