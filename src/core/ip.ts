@@ -124,8 +124,10 @@ const NON_PUBLIC_V4 = [
   ['172.16.0.0', 12], ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.88.99.0', 24], ['192.168.0.0', 16],
   ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24], ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const;
+// ::ffff:0:0/96 is left out on purpose: node's BlockList would then match every IPv4 address, and
+// canonicalIp() already unmaps IPv4-mapped addresses.
 const NON_PUBLIC_V6 = [
-  ['::', 128], ['::1', 128], ['::ffff:0:0', 96], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
+  ['::', 128], ['::1', 128], ['64:ff9b:1::', 48], ['100::', 64], ['2001::', 23],
   ['2001:db8::', 32], ['2002::', 16], ['3fff::', 20], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8],
 ] as const;
 
@@ -133,7 +135,7 @@ const nonPublic = new BlockList();
 for (const [a, p] of NON_PUBLIC_V4) nonPublic.addSubnet(a, p, 'ipv4');
 for (const [a, p] of NON_PUBLIC_V6) nonPublic.addSubnet(a, p, 'ipv6');
 
-/** Which special-purpose range an address is in (private, loopback, documentation…), or null when public. */
+/** True for private, loopback, link-local, CGNAT, documentation and other special-purpose addresses. */
 export function isNonPublic(canonical: string): boolean {
   return nonPublic.check(canonical, ipFamily(canonical) === 4 ? 'ipv4' : 'ipv6');
 }

@@ -1,0 +1,78 @@
+import Database from 'better-sqlite3';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { dirname, basename, join } from 'node:path';
+import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { PilloryError } from '../core/errors.ts';
+
+export type Db = Database.Database;
+
+/**
+ * A private copy of the snapshot that a run writes to. The live file is untouched until publish(),
+ * which renames the copy over it (atomic on one file system). A run that dies leaves only a stray
+ * temp file, which the next run removes.
+ */
+export interface WorkingCopy {
+  db: Db;
+  path: string;
+  /** Close and rename over the live snapshot. */
+  publish(): void;
+  /** Close and delete the copy; the live snapshot stays as it was. */
+  discard(): void;
+}
+
+export function openWorkingCopy(livePath: string, suffix = `${process.pid}`): WorkingCopy {
+  mkdirSync(dirname(livePath), { recursive: true });
+  const tmp = join(dirname(livePath), `.${basename(livePath)}.${suffix}.tmp`);
+  rmSync(tmp, { force: true });
+  if (existsSync(livePath)) copyFileSync(livePath, tmp);
+  const db = new Database(tmp);
+  db.pragma('journal_mode = DELETE');
+  db.pragma('synchronous = NORMAL');
+  initSchema(db, livePath);
+  let open = true;
+  const close = () => {
+    if (open) db.close();
+    open = false;
+  };
+  return {
+    db,
+    path: tmp,
+    publish() {
+      close();
+      fsyncFile(tmp);
+      renameSync(tmp, livePath);
+      fsyncFile(dirname(livePath));
+    },
+    discard() {
+      close();
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+function initSchema(db: Db, livePath: string): void {
+  const hasMeta = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='meta'`).get();
+  if (hasMeta) {
+    const row = db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined;
+    const v = Number(row?.value ?? 0);
+    if (v > SCHEMA_VERSION) {
+      throw new PilloryError('SNAPSHOT_TOO_NEW', `${livePath} has schema version ${v}; this Pillory reads up to ${SCHEMA_VERSION}. Upgrade Pillory or point --db at another file.`);
+    }
+  }
+  db.exec(SCHEMA_SQL);
+  db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
+}
+
+function fsyncFile(path: string): void {
+  try {
+    const fd = openSync(path, 'r');
+    try { fsyncSync(fd); } finally { closeSync(fd); }
+  } catch {
+    // some file systems refuse fsync on directories; the rename is still atomic
+  }
+}
+
+export function setMeta(db: Db, entries: Record<string, string | number>): void {
+  const stmt = db.prepare(`INSERT INTO meta(key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`);
+  for (const [k, v] of Object.entries(entries)) stmt.run(k, String(v));
+}
