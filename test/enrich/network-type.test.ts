@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadNetworkData } from '../../src/enrich/network-data.ts';
+import { classifyNetwork } from '../../src/enrich/network-type.ts';
+
+describe('classifyNetwork: well-known networks from data/networks', () => {
+  it.each([
+    [16509, 'Amazon.com, Inc.', 'hosting', 'AS16509 (Amazon.com, Inc.) is a cloud provider'],
+    [14061, 'DigitalOcean, LLC', 'hosting', 'AS14061 (DigitalOcean, LLC) is a cloud provider'],
+    [24940, 'Hetzner Online GmbH', 'hosting', 'AS24940 (Hetzner Online GmbH) is a cloud or hosting provider'],
+    [16276, 'OVH SAS', 'hosting', 'AS16276 (OVH SAS) is a cloud or hosting provider'],
+    [8075, 'Microsoft Corporation', 'hosting', 'AS8075 (Microsoft Corporation) is a cloud provider'],
+    [15169, 'Google LLC', 'hosting', 'AS15169 (Google LLC) is a cloud provider'],
+    [396982, 'Google LLC', 'hosting', 'AS396982 (Google LLC) is a cloud provider'],
+    [20473, 'The Constant Company, LLC', 'hosting', 'AS20473 (The Constant Company, LLC) is a cloud provider'],
+    [63949, 'Akamai Connected Cloud', 'hosting', 'AS63949 (Akamai Connected Cloud) is a cloud provider'],
+    [13335, 'Cloudflare, Inc.', 'cdn-proxy-vpn', 'AS13335 (Cloudflare, Inc.) is a CDN and proxy network'],
+    [1103, 'SURF B.V.', 'education', 'AS1103 (SURF B.V.) is an education or research network'],
+    [2200, 'Renater', 'education', 'AS2200 (Renater) is an education or research network'],
+    [786, 'Jisc Services Limited', 'education', 'AS786 (Jisc Services Limited) is an education or research network'],
+    [21928, 'T-Mobile USA, Inc.', 'mobile', 'AS21928 (T-Mobile USA, Inc.) is a mobile carrier (addresses are shared by many subscribers through carrier NAT)'],
+    [7922, 'Comcast Cable Communications, LLC', 'residential', 'AS7922 (Comcast Cable Communications, LLC) is a residential (consumer) internet provider'],
+  ])('AS%i %s → %s', (asn, org, type, reason) => {
+    expect(classifyNetwork(asn, org, '198.51.100.7')).toEqual({ type, reason });
+  });
+
+  it('falls back to the name from the data file when the lookup has no organisation', () => {
+    expect(classifyNetwork(16509, null, '198.51.100.7').reason).toBe('AS16509 (Amazon.com, Inc.) is a cloud provider');
+  });
+
+  it.each([
+    [64500, 'Example Hosting Ltd', 'hosting', 'AS64500 (Example Hosting Ltd): the name contains "hosting", which suggests a cloud or hosting provider'],
+    [64501, 'Université Exemple', 'education', 'AS64501 (Université Exemple): the name contains "universite", which suggests an education or research network'],
+    [64502, 'Example Data Center GmbH', 'hosting', 'AS64502 (Example Data Center GmbH): the name contains "data center", which suggests a cloud or hosting provider'],
+  ])('name hint: AS%i %s → %s', (asn, org, type, reason) => {
+    expect(classifyNetwork(asn, org, '198.51.100.7')).toEqual({ type, reason });
+  });
+
+  it.each([
+    [64510, 'Example Broadband Ltd'],
+    [64511, 'Examplecloud Telecom'], // "cloud" is not a hint
+    [64512, 'Superhostingco'], // whole words only
+    [null, null],
+    [64513, 'x'.repeat(100_000) + ' hosting'], // beyond the length guard
+  ])('nothing supports a type → unknown, never residential: %s %s', (asn, org) => {
+    expect(classifyNetwork(asn, org, '198.51.100.7')).toEqual({ type: 'unknown', reason: null });
+  });
+
+  it('a listed Tor exit address is tor, from the data passed in', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pillory-net-'));
+    writeFileSync(join(dir, 'tor.yaml'), 'type: tor\nwhat: a Tor exit relay\naddresses: [203.0.113.9]\n');
+    const data = loadNetworkData(dir);
+    expect(classifyNetwork(16509, 'Amazon.com, Inc.', '203.0.113.9', data)).toEqual({ type: 'tor', reason: '203.0.113.9 is a Tor exit relay' });
+    expect(classifyNetwork(16509, 'Amazon.com, Inc.', '203.0.113.10', data)).toEqual({ type: 'unknown', reason: null });
+  });
+
+  it('refuses an ASN listed under two types', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pillory-net-'));
+    writeFileSync(join(dir, 'a.yaml'), 'type: hosting\nwhat: x\nnetworks: [{ asn: 64500, name: A }]\n');
+    writeFileSync(join(dir, 'b.yaml'), 'type: mobile\nwhat: y\nnetworks: [{ asn: 64500, name: B }]\n');
+    expect(() => loadNetworkData(dir)).toThrow(/AS64500 is already listed as hosting/);
+  });
+});
