@@ -1,0 +1,52 @@
+import type { Hit } from '../core/types.ts';
+
+// What matchers look at: lower-cased, percent-decoded fields of one request. Built once per request.
+
+/** Longest target/UA/referer examined; longer input is cut, never fed whole to a regex. */
+export const MAX_FIELD = 8192;
+
+export interface RequestView {
+  hit: Hit;
+  /** Decoded, lower-case path without query; absolute-form targets lose scheme and host. */
+  path: string;
+  /** Decoded, lower-case query (without '?'), '+' read as a space. */
+  query: string;
+  /** Decoded, lower-case whole target. */
+  target: string;
+  ua: string;
+  referer: string;
+}
+
+const PCT = /%([0-9a-f]{2})/gi;
+
+/** Percent-decodes twice (double encoding is a classic filter evasion), byte by byte, never throwing. */
+export function decodeForMatch(s: string): string {
+  let out = s.length > MAX_FIELD ? s.slice(0, MAX_FIELD) : s;
+  for (let i = 0; i < 2 && out.includes('%'); i++) {
+    out = out.replace(PCT, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  }
+  return out;
+}
+
+export function viewOf(hit: Hit): RequestView {
+  let raw = hit.target.length > MAX_FIELD ? hit.target.slice(0, MAX_FIELD) : hit.target;
+  const abs = /^[a-z][a-z0-9+.-]{0,15}:\/\/[^/?#]*/i.exec(raw);
+  if (abs) raw = raw.slice(abs[0].length) || '/';
+  const q = raw.indexOf('?');
+  const rawPath = q >= 0 ? raw.slice(0, q) : raw;
+  const rawQuery = q >= 0 ? raw.slice(q + 1) : '';
+  return {
+    hit,
+    path: decodeForMatch(rawPath).toLowerCase(),
+    query: decodeForMatch(rawQuery.replace(/\+/g, ' ')).toLowerCase(),
+    target: decodeForMatch(raw).toLowerCase(),
+    ua: decodeForMatch(hit.ua).toLowerCase(),
+    referer: decodeForMatch(hit.referer).toLowerCase(),
+  };
+}
+
+/** The path as "the same resource": no trailing slashes (but "/" stays "/"). */
+export function normalPath(path: string): string {
+  const p = path.replace(/\/+$/, '');
+  return p === '' ? '/' : p;
+}

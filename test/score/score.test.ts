@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+
+import type { SignatureHit } from '../../src/core/types.ts';
+import { decayedScore, dropsBelowAt, scoreSignatures, verdictOf } from '../../src/score/score.ts';
+
+function sig(ruleId: string, family: string, points: number, count = 1): SignatureHit {
+  return { ruleId, family, label: 'x', title: ruleId, description: 'd', points, severity: 'medium', count, firstTs: 0, lastTs: 0, requestIds: [1] };
+}
+const DAY = 86_400_000;
+
+describe('scoreSignatures', () => {
+  it.each<[string, SignatureHit[], number, number, [string, number][]]>([
+    ['nothing', [], 0, 0, []],
+    ['sum of families', [sig('a', 'fa', 25), sig('b', 'fb', 15)], 40, 40, [['a', 25], ['b', 15]]],
+    ['one per family, the strongest', [sig('probe', 'admin', 25), sig('sweep', 'admin', 45), sig('ua', 'ua', 15)], 60, 60, [['sweep', 45], ['ua', 15]]],
+    ['ties in a family: more requests win', [sig('x', 'f', 20, 1), sig('y', 'f', 20, 5)], 20, 20, [['y', 20]]],
+    ['cap at 100: the row that crosses is cut, later rows show 0', [sig('exploit', 'e', 70), sig('sweep', 'a', 45), sig('ua', 'u', 15)], 100, 130, [['exploit', 70], ['sweep', 30], ['ua', 0]]],
+    ['exactly 100 is not cut', [sig('a', 'fa', 60), sig('b', 'fb', 40)], 100, 100, [['a', 60], ['b', 40]]],
+  ])('%s', (_n, sigs, score, rawSum, rows) => {
+    const r = scoreSignatures(sigs);
+    expect(r.score).toBe(score);
+    expect(r.rawSum).toBe(rawSum);
+    expect(r.signatures.map((s) => [s.ruleId, s.points])).toEqual(rows);
+    expect(r.signatures.reduce((n, s) => n + s.points, 0)).toBe(r.score);
+    expect(r.verdict).toBe(verdictOf(score));
+  });
+
+  it('does not change the input signatures when cutting', () => {
+    const input = [sig('a', 'fa', 80), sig('b', 'fb', 80)];
+    scoreSignatures(input);
+    expect(input[1]!.points).toBe(80);
+  });
+});
+
+describe('verdictOf', () => {
+  it.each<[number, string]>([
+    [0, 'none'], [1, 'low'], [39, 'low'], [40, 'elevated'], [59, 'elevated'],
+    [60, 'high'], [79, 'high'], [80, 'critical'], [100, 'critical'],
+  ])('%d → %s', (score, v) => {
+    expect(verdictOf(score)).toBe(v);
+  });
+});
+
+describe('decayedScore', () => {
+  it.each<[number, number, number, number]>([
+    [80, 0, 30, 80], // no time passed
+    [80, -5 * DAY, 30, 80], // as-of before the offence: unchanged
+    [80, 30 * DAY, 30, 40], // one half-life
+    [80, 60 * DAY, 30, 20], // two half-lives
+    [100, 15 * DAY, 30, 70], // 100 / √2 = 70.7 → rounded down
+    [61, 1, 30, 60], // a millisecond later 60.99… → 60
+    [0, 10 * DAY, 30, 0],
+  ])('score %d after %d ms, half-life %d days → %d', (score, elapsed, hl, want) => {
+    expect(decayedScore(score, 1_000_000, 1_000_000 + elapsed, hl)).toBe(want);
+  });
+});
+
+describe('dropsBelowAt', () => {
+  const last = Date.UTC(2026, 11, 3);
+  it.each<[number, number, number]>([[80, 60, 30], [100, 60, 30], [61, 60, 7], [95, 40, 14]])(
+    'score %d below %d with half-life %d: the first millisecond it is below',
+    (score, threshold, hl) => {
+      const t = dropsBelowAt(score, last, threshold, hl)!;
+      expect(decayedScore(score, last, t, hl)).toBeLessThan(threshold);
+      expect(decayedScore(score, last, t - 1, hl)).toBeGreaterThanOrEqual(threshold);
+    },
+  );
+  it('80 falls below 40 just after one half-life', () => {
+    expect(dropsBelowAt(80, last, 40, 30)).toBe(last + 30 * DAY + 1);
+  });
+  it('already below → the offence time; threshold 0 → never', () => {
+    expect(dropsBelowAt(50, last, 60, 30)).toBe(last);
+    expect(dropsBelowAt(50, last, 0, 30)).toBeNull();
+  });
+});
