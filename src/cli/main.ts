@@ -9,6 +9,11 @@ import { PilloryError } from '../core/errors.ts';
 
 /** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed. */
 export async function main(argv: string[]): Promise<number> {
+  // `pillory export | head` closes the pipe early: that is a normal end, not a crash
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const out = (s: string) => process.stdout.write(`${s}\n`);
   const err = (s: string) => process.stderr.write(`${s}\n`);
   try {

@@ -23,8 +23,8 @@ export const configSchema = z.strictObject({
   asOf: z.string().default('now'),
   /** A page is published at this score or above. */
   publishThreshold: z.int().min(1).max(100).default(60),
-  /** Score half-life in days after the last offending request. */
-  halfLifeDays: z.number().positive().default(30),
+  /** Score half-life in days after the last offending request; 0 turns ageing off. */
+  halfLifeDays: z.number().min(0).default(30),
   /** Requests older than this many days before asOf are not scored. */
   windowDays: z.int().positive().default(90),
   /** Skip every network lookup (DNSBL, reverse DNS, RDAP). */

@@ -133,6 +133,8 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       site_name: cfg.site.name,
       site_url: cfg.site.url,
       geo_sources: JSON.stringify(geo.sources()),
+      // the site redacts these from user agents and referers too
+      redact_hosts: JSON.stringify(cfg.redact.hosts.map((h) => h.toLowerCase())),
     });
     const actorsSeen = Number(db.prepare(`SELECT count(*) FROM actors`).pluck().get());
     return {

@@ -44,22 +44,24 @@ export function verdictOf(score: number): Verdict {
 
 /**
  * The score after halving every `halfLifeDays` since the last offending request, rounded down (in the
- * listed party's favour). Before or at the offence the score is unchanged.
+ * listed party's favour). Before or at the offence the score is unchanged. A half-life of 0 turns
+ * ageing off (the bundled demo replays two logs five months apart).
  */
 export function decayedScore(score: number, lastOffenceTs: number, asOfTs: number, halfLifeDays: number): number {
   if (score <= 0) return 0;
   const elapsed = asOfTs - lastOffenceTs;
-  if (elapsed <= 0) return Math.floor(score);
+  if (elapsed <= 0 || halfLifeDays <= 0) return Math.floor(score);
   return Math.floor(score * Math.pow(0.5, elapsed / (halfLifeDays * DAY_MS)));
 }
 
 /**
  * The first millisecond at which decayedScore() is below `threshold`; `lastOffenceTs` when it already
- * is; null when it never will be (threshold ≤ 0).
+ * is; null when it never will be (threshold ≤ 0, or ageing off).
  */
 export function dropsBelowAt(score: number, lastOffenceTs: number, threshold: number, halfLifeDays: number): number | null {
   if (threshold <= 0) return null;
   if (decayedScore(score, lastOffenceTs, lastOffenceTs, halfLifeDays) < threshold) return lastOffenceTs;
+  if (halfLifeDays <= 0) return null;
   // score·0.5^(t/h) < threshold  ⇔  t > h·log2(score/threshold); then correct float error by stepping.
   let t = lastOffenceTs + Math.ceil(halfLifeDays * DAY_MS * Math.log2(score / threshold));
   while (decayedScore(score, lastOffenceTs, t, halfLifeDays) < threshold) t--;

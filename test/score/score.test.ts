@@ -73,3 +73,12 @@ describe('dropsBelowAt', () => {
     expect(dropsBelowAt(50, last, 0, 30)).toBeNull();
   });
 });
+
+describe('ageing off (halfLifeDays 0)', () => {
+  it('keeps the score and never drops below', () => {
+    const day = 86_400_000;
+    expect(decayedScore(64, 0, 400 * day, 0)).toBe(64);
+    expect(dropsBelowAt(64, 0, 60, 0)).toBeNull();
+    expect(dropsBelowAt(50, 0, 60, 0)).toBe(0);
+  });
+});

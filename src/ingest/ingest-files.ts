@@ -1,0 +1,137 @@
+import type { BlockList } from 'node:net';
+import { PilloryError } from '../core/errors.ts';
+import { blockListOf } from '../core/ip.ts';
+import type { Hit, LineCounts } from '../core/types.ts';
+import { FINGERPRINT_BYTES, fingerprintOf, matchingFingerprints } from './fingerprint.ts';
+import { ContentShorterThanStart, contentFrom, isGzip, plainSize, readHead } from './log-content.ts';
+import { readLines } from './line-reader.ts';
+import { clientFromForwardedFor } from './forwarded-for.ts';
+import { parseLine, parseLineWithForwardedFor, type LineFormat, type ParseResult } from './parse-line.ts';
+
+export { expandLogPaths } from './expand-log-paths.ts';
+
+/** How far a file's content has been read. `offset` is in (decompressed) content bytes. */
+export interface FileCheckpoint { fingerprint: string; path: string; offset: number; lines: number }
+
+export interface IngestOptions {
+  format: string;
+  maxLineBytes: number;
+  /** Checkpoints of earlier runs, by fingerprint. Keep every one returned: rotated copies need them. */
+  known: ReadonlyMap<string, FileCheckpoint>;
+  /**
+   * Reverse proxies (addresses or CIDR ranges) allowed to name the client. When set, a `combined`
+   * (or `vhost_combined`) line is read with `"$http_x_forwarded_for"` after the user agent, and for requests from these
+   * proxies the client is taken from that chain (see forwarded-for.ts).
+   */
+  trustedProxies?: readonly string[];
+}
+
+export interface IngestResult {
+  /** read = parsed + sum(skipped). */
+  counts: LineCounts;
+  /** One per distinct content read in this run; upsert them by fingerprint. */
+  checkpoints: FileCheckpoint[];
+  newestTs: number | null;
+  oldestTs: number | null;
+}
+
+const FORMATS: readonly LineFormat[] = ['combined', 'common', 'vhost_combined'];
+
+/**
+ * Read the lines of `paths` not read before (per `known`), hand every parsed hit to onHit, and count
+ * every line. Files are recognised by content, so a renamed, compressed or repeated file never yields
+ * a line twice; a file shorter than its checkpoint (truncated in place) is read from its start.
+ */
+export async function ingestFiles(
+  paths: string[],
+  opts: IngestOptions,
+  onHit: (hit: Omit<Hit, 'id'>) => void,
+): Promise<IngestResult> {
+  const format = opts.format as LineFormat;
+  if (!FORMATS.includes(format)) {
+    throw new PilloryError('bad-format', `log format "${opts.format}" is not supported yet; use one of: ${FORMATS.join(', ')}`);
+  }
+  let trusted: BlockList | null;
+  try {
+    trusted = opts.trustedProxies?.length ? blockListOf(opts.trustedProxies) : null;
+  } catch (cause) {
+    throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
+  }
+  const parse = (line: string): ParseResult => {
+    if (!trusted) return parseLine(line, format);
+    const { result, forwardedFor } = parseLineWithForwardedFor(line, format);
+    if (result.ok) result.hit.ip = clientFromForwardedFor(result.hit.ip, forwardedFor, trusted);
+    return result;
+  };
+  const counts: LineCounts = { read: 0, parsed: 0, skipped: {} };
+  const seen = new Map<string, FileCheckpoint>(opts.known);
+  const out = new Map<string, FileCheckpoint>();
+  let newestTs: number | null = null;
+  let oldestTs: number | null = null;
+
+  const onLine = (line: string, badUtf8: boolean): void => {
+    counts.read++;
+    const r = parse(line);
+    if (!r.ok) {
+      counts.skipped[r.reason] = (counts.skipped[r.reason] ?? 0) + 1;
+      return;
+    }
+    counts.parsed++;
+    const hit = r.hit;
+    if (badUtf8) hit.badUtf8 = true;
+    if (newestTs === null || hit.ts > newestTs) newestTs = hit.ts;
+    if (oldestTs === null || hit.ts < oldestTs) oldestTs = hit.ts;
+    onHit(hit);
+  };
+
+  for (const path of paths) {
+    try {
+      const gz = await isGzip(path);
+      const head = await readHead(path, gz, FINGERPRINT_BYTES);
+      if (head.length === 0) continue;
+      let from = resumePoint(head, seen);
+      const size = await plainSize(path, gz);
+      if (from && size !== null && size < from.offset) from = null;
+
+      // a .gz is a finished rotation: its last line is complete even without a newline
+      const read = (start: number) =>
+        readLines(contentFrom(path, gz, start), { maxLineBytes: opts.maxLineBytes, startOffset: start, final: gz }, onLine);
+      let res;
+      try {
+        res = await read(from?.offset ?? 0);
+      } catch (e) {
+        if (!(e instanceof ContentShorterThanStart)) throw e;
+        from = null;
+        res = await read(0);
+      }
+      if (res.oversized > 0) {
+        counts.read += res.oversized;
+        counts.skipped['oversized'] = (counts.skipped['oversized'] ?? 0) + res.oversized;
+      }
+      if (res.endOffset === 0) continue; // nothing consumed yet: nothing to remember
+      const cp: FileCheckpoint = {
+        fingerprint: fingerprintOf(head),
+        path,
+        offset: res.endOffset,
+        lines: (from?.lines ?? 0) + res.lines + res.oversized,
+      };
+      seen.set(cp.fingerprint, cp);
+      out.set(cp.fingerprint, cp);
+    } catch (cause) {
+      // only file-system and zlib errors are about the file; anything else (onHit's) passes unchanged
+      if (cause instanceof PilloryError || typeof (cause as NodeJS.ErrnoException)?.code !== 'string') throw cause;
+      throw new PilloryError('log-unreadable', `cannot read log file ${path}: ${(cause as Error).message}`, { cause });
+    }
+  }
+  return { counts, checkpoints: [...out.values()], newestTs, oldestTs };
+}
+
+/** The furthest checkpoint whose fingerprint matches this content's start, or null. */
+function resumePoint(head: Buffer, known: ReadonlyMap<string, FileCheckpoint>): FileCheckpoint | null {
+  let best: FileCheckpoint | null = null;
+  for (const fp of matchingFingerprints(head, known.keys())) {
+    const cp = known.get(fp)!;
+    if (!best || cp.offset > best.offset) best = cp;
+  }
+  return best;
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it, beforeAll } from 'vitest';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+
+const CLI = fileURLToPath(new URL('../../scripts/pillory.mjs', import.meta.url));
+const run = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 170_000 });
+
+describe('pillory build on the bundled demo (the README path)', () => {
+  let dir: string;
+  let build: ReturnType<typeof run>;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pillory-cli-'));
+    build = run(['build', '--db', join(dir, 's.sqlite'), '--out', join(dir, 'dist')]);
+  }, 180_000);
+
+  it('exits 0 and ends with the one-screen summary', () => {
+    expect(build.stderr).toContain('using the bundled demo logs');
+    expect(build.status).toBe(0);
+    expect(build.stdout).toMatch(/^lines {5}13456 read from 2 file\(s\): 13455 parsed, 1 skipped \(malformed 1\)$/m);
+    expect(build.stdout).toMatch(/^site {6}\d+ pages written to /m);
+  });
+
+  it('writes report pages for the real scanners and none for Googlebot', () => {
+    const ips = readdirSync(join(dir, 'dist/ip')).filter((f) => !f.endsWith('.json'));
+    expect(ips).toEqual(expect.arrayContaining(['195.250.34.144', '144.76.194.187']));
+    expect(ips).not.toContain('66.249.73.135');
+    const page = readFileSync(join(dir, 'dist/ip/195.250.34.144/index.html'), 'utf8');
+    expect(page).toContain('/wp-login.php');
+    expect(page).toContain('IP Geolocation by DB-IP');
+    for (const f of ['index.html', '404.html', 'robots.txt', 'sitemap-index.xml', 'country/index.html', 'asn/index.html']) {
+      expect(existsSync(join(dir, 'dist', f)), f).toBe(true);
+    }
+    expect(readdirSync(dir).filter((f) => f.includes('.tmp') || f.includes('.old'))).toEqual([]);
+  });
+
+  it('export prints one JSON object per actor with the documented fields', () => {
+    const out = execFileSync(process.execPath, [CLI, 'export', '--db', join(dir, 's.sqlite')], { encoding: 'utf8' });
+    const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(rows.length).toBe(2273);
+    const row = rows.find((r) => r.ip === '195.250.34.144')!;
+    expect(Object.keys(row)).toEqual(['ip', 'requests', 'score', 'verdict', 'published', 'signatures', 'country', 'asn', 'network']);
+    expect(row).toMatchObject({ ip: '195.250.34.144', published: true, country: 'IT', asn: 31034 });
+    expect((row.signatures as { id: string; points: number }[]).reduce((n, s) => n + s.points, 0)).toBe(row.score);
+    const google = rows.find((r) => r.ip === '66.249.73.135')!;
+    expect(google.published).toBe(false);
+  });
+
+  it('a second build reads no line twice', () => {
+    const again = run(['build', '--db', join(dir, 's.sqlite'), '--out', join(dir, 'dist')]);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/^lines {5}0 read from 2 file\(s\)/m);
+  }, 180_000);
+});
+
+describe('pillory errors', () => {
+  it.each([
+    [['nightly', '--as-of', 'yesterday', '--db', '/tmp/x.sqlite'], 2, /--as-of must be "now", "newest" or an ISO date/],
+    [['nightly', '--bogus'], 2, /Unknown option '--bogus'/],
+    [['frobnicate'], 2, /unknown command "frobnicate"/],
+    [['export', '--db', '/nonexistent/s.sqlite'], 3, /no snapshot at \/nonexistent\/s\.sqlite/],
+  ])('%j exits %i with a sentence', (args, code, message) => {
+    const r = run(args);
+    expect(r.status).toBe(code);
+    expect(r.stderr).toMatch(message);
+  });
+});

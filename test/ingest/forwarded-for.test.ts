@@ -1,0 +1,58 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { blockListOf } from '../../src/core/ip.ts';
+import { clientFromForwardedFor } from '../../src/ingest/forwarded-for.ts';
+import { ingestFiles } from '../../src/ingest/ingest-files.ts';
+
+const trusted = blockListOf(['192.0.2.1', '198.51.100.0/28']);
+
+describe('clientFromForwardedFor', () => {
+  it.each([
+    ['192.0.2.1', '203.0.113.7, 198.51.100.20', '198.51.100.20', 'the rightmost untrusted hop'],
+    ['192.0.2.1', '203.0.113.7, 198.51.100.20, 198.51.100.2', '198.51.100.20', 'trusted hops on the right are skipped'],
+    ['203.0.113.99', '203.0.113.8', '203.0.113.99', 'a peer that is not trusted is the client'],
+    ['192.0.2.1', null, '192.0.2.1', 'no header'],
+    ['192.0.2.1', '-', '192.0.2.1', 'header "-"'],
+    ['192.0.2.1', 'unknown, 198.51.100.3', '198.51.100.3', 'garbage stops the walk at the last trusted hop'],
+    ['192.0.2.1', '203.0.113.7, junk', '192.0.2.1', 'garbage right after the peer: the peer'],
+    ['192.0.2.1', ' [2001:db8::7]:4711 ', '2001:db8::7', 'bracketed IPv6 with port'],
+    ['192.0.2.1', '::ffff:203.0.113.4', '203.0.113.4', 'IPv4-mapped'],
+    ['192.0.2.1', '198.51.100.1, 198.51.100.2', '198.51.100.1', 'all hops trusted: the leftmost'],
+  ] as [string, string | null, string, string][])('%s with %j → %s (%s)', (peer, xff, want) => {
+    expect(clientFromForwardedFor(peer, xff, trusted)).toBe(want);
+  });
+
+  it('looks at a bounded number of hops from the right', () => {
+    const padded = `203.0.113.50, ${Array(100).fill('198.51.100.2').join(', ')}`;
+    expect(clientFromForwardedFor('192.0.2.1', padded, trusted)).toBe('198.51.100.2');
+  });
+});
+
+describe('log-04-forwarded-for', () => {
+  it('takes the client from the header only behind the trusted proxy', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'pillory-xff-'));
+    try {
+      const log = join(dir, 'access.log');
+      await writeFile(log, [
+        '192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5.0" "203.0.113.7, 198.51.100.20"',
+        '198.51.100.99 - - [03/Dec/2026:10:00:01 +0000] "GET /.git/config HTTP/1.1" 404 153 "-" "curl/8.5.0" "203.0.113.8"',
+        '',
+      ].join('\n'));
+      const ips: string[] = [];
+      await ingestFiles([log], { format: 'combined', maxLineBytes: 65536, known: new Map(), trustedProxies: ['192.0.2.1'] }, (h) => ips.push(h.ip));
+      expect(ips).toEqual(['198.51.100.20', '198.51.100.99']);
+      const without: string[] = [];
+      await ingestFiles([log], { format: 'combined', maxLineBytes: 65536, known: new Map() }, (h) => without.push(h.ip));
+      expect(without).toEqual(['192.0.2.1', '198.51.100.99']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('names a bad trusted proxy entry', async () => {
+    await expect(ingestFiles([], { format: 'combined', maxLineBytes: 65536, known: new Map(), trustedProxies: ['proxy.example'] }, () => {}))
+      .rejects.toMatchObject({ code: 'bad-trusted-proxies', message: expect.stringContaining('proxy.example') });
+  });
+});
