@@ -1,13 +1,13 @@
-import { rmSync, renameSync, existsSync, mkdirSync } from 'node:fs';
-import { dirname, basename, join } from 'node:path';
 import { parseCli, USAGE } from './options.ts';
 import { runNightly } from '../pipeline/nightly.ts';
 import { formatSummary } from './format-summary.ts';
 import { exportActors } from './export-actors.ts';
 import { buildSite } from '../site/build-site.ts';
 import { PilloryError } from '../core/errors.ts';
+import { acquireRunLock } from '../snapshot/run-lock.ts';
+import { buildIntoPlace } from '../pipeline/publish-site.ts';
 
-/** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed. */
+/** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
 export async function main(argv: string[]): Promise<number> {
   // `pillory export | head` closes the pipe early: that is a normal end, not a crash
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -24,20 +24,26 @@ export async function main(argv: string[]): Promise<number> {
       case 'nightly':
       case 'build': {
         if (opts.demo) err(`no logs configured: using the bundled demo logs (${cfg.logs.length} files, as of their newest line)`);
-        const run = await runNightly(cfg, { now: Date.now, log: err });
-        let pages: number | undefined;
-        if (opts.command === 'build') {
-          try {
-            pages = await buildIntoPlace(run.copy.path, cfg.out, cfg.site.url);
-          } catch (e) {
-            run.copy.discard();
-            throw new PilloryError('SITE_FAILED', `site build failed; the previous snapshot and ${cfg.out} are unchanged: ${(e as Error).message}`, { cause: e });
+        const unlock = acquireRunLock(cfg.db);
+        try {
+          const run = await runNightly(cfg, { now: Date.now, log: err });
+          let pages: number | undefined;
+          if (opts.command === 'build') {
+            err('stage site');
+            try {
+              pages = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, siteUrl: cfg.site.url }).then((r) => r.pages));
+            } catch (e) {
+              run.copy.discard();
+              throw new PilloryError('SITE_FAILED', `site build failed; the previous snapshot and ${cfg.out} are unchanged: ${(e as Error).message}`, { cause: e });
+            }
           }
+          run.copy.publish();
+          const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+          for (const l of formatSummary(run.summary, { pages, outDir: cfg.out, peakRssMb: peak })) out(l);
+          return 0;
+        } finally {
+          unlock();
         }
-        run.copy.publish();
-        const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-        for (const l of formatSummary(run.summary, { pages, outDir: cfg.out, peakRssMb: peak })) out(l);
-        return 0;
       }
       case 'export': {
         for (const row of exportActors(cfg.db)) out(JSON.stringify(row));
@@ -50,27 +56,9 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof PilloryError) {
       err(`pillory: ${e.message}`);
-      return e.code === 'SITE_FAILED' ? 4 : e.code.startsWith('CONFIG') || e.code === 'BAD_ARGS' || e.code === 'BAD_AS_OF' ? 2 : e.code.endsWith('MISSING') ? 3 : 1;
+      return e.code === 'SITE_FAILED' ? 4 : e.code === 'LOCKED' ? 5 : e.code.startsWith('CONFIG') || e.code === 'BAD_ARGS' || e.code === 'BAD_AS_OF' ? 2 : e.code.endsWith('MISSING') ? 3 : 1;
     }
     err(`pillory: unexpected failure: ${(e as Error).stack ?? String(e)}`);
     return 1;
-  }
-}
-
-/** Builds into a fresh folder beside the target, then swaps it in; the old site survives any failure. */
-async function buildIntoPlace(snapshot: string, outDir: string, siteUrl: string): Promise<number> {
-  mkdirSync(dirname(outDir), { recursive: true });
-  const tmp = join(dirname(outDir), `.${basename(outDir)}.${process.pid}.tmp`);
-  const old = join(dirname(outDir), `.${basename(outDir)}.${process.pid}.old`);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    const { pages } = await buildSite({ snapshot, outDir: tmp, siteUrl });
-    if (existsSync(outDir)) renameSync(outDir, old);
-    renameSync(tmp, outDir);
-    rmSync(old, { recursive: true, force: true });
-    return pages;
-  } catch (e) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw e;
   }
 }

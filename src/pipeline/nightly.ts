@@ -50,6 +50,7 @@ export interface NightlyRun {
 export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<NightlyRun> {
   const stageMs: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
+    deps.log(`stage ${name}`);
     const t0 = performance.now();
     try { return await f(); } finally { stageMs[name] = Math.round(performance.now() - t0); }
   };

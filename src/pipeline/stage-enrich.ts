@@ -4,6 +4,7 @@ import type { DnsClient } from '../dns/dns-client.ts';
 import { inPublishedRanges, type CrawlerDef } from '../detect/crawler-claim.ts';
 import { verifyCrawler } from '../enrich/verify-crawler.ts';
 import type { CrawlerCheck } from './publication.ts';
+import { runLimited } from '../dnsbl/run-limited.ts';
 
 /** Country, city, ASN and network type for the actors that got new requests. */
 export function enrichActors(db: Db, actors: readonly string[], geo: GeoLookup): void {
@@ -16,18 +17,23 @@ export function enrichActors(db: Db, actors: readonly string[], geo: GeoLookup):
   })();
 }
 
-/** Crawler claims: published ranges first (no network), then reverse+forward DNS when online. */
-export async function checkCrawlers(db: Db, defs: readonly CrawlerDef[], dns: DnsClient | null): Promise<void> {
+/**
+ * Crawler claims: published ranges first (no network), then reverse+forward DNS when online, many
+ * at once, so a dead resolver costs a few deadlines in total rather than one per claimer.
+ */
+export async function checkCrawlers(db: Db, defs: readonly CrawlerDef[], dns: DnsClient | null, concurrency = 16): Promise<void> {
   const rows = db.prepare(`SELECT key, crawler, crawler_check FROM actors WHERE crawler IS NOT NULL AND (crawler_check IS NULL OR crawler_check = 'unverified')`).all() as { key: string; crawler: string; crawler_check: string | null }[];
   const up = db.prepare(`UPDATE actors SET crawler_check = ? WHERE key = ?`);
-  for (const r of rows) {
+  const checks = await runLimited(rows.map((r) => async (): Promise<CrawlerCheck | null> => {
     const def = defs.find((d) => d.name === r.crawler);
-    if (!def) continue;
+    if (!def) return null;
     const ip = r.key.split('/')[0]!;
-    let check: CrawlerCheck = 'unverified';
-    if (inPublishedRanges(ip, def)) check = 'verified';
-    else if (dns && def.rdnsSuffixes.length) check = await verifyCrawler(ip, def.rdnsSuffixes, dns);
-    up.run(check, r.key);
-  }
+    if (inPublishedRanges(ip, def)) return 'verified';
+    if (dns && def.rdnsSuffixes.length) return verifyCrawler(ip, def.rdnsSuffixes, dns);
+    return 'unverified';
+  }), concurrency);
+  db.transaction(() => {
+    rows.forEach((r, i) => { if (checks[i]) up.run(checks[i], r.key); });
+  })();
 }
 

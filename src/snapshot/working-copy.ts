@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
 import { PilloryError } from '../core/errors.ts';
@@ -22,8 +22,12 @@ export interface WorkingCopy {
 
 export function openWorkingCopy(livePath: string, suffix = `${process.pid}`): WorkingCopy {
   mkdirSync(dirname(livePath), { recursive: true });
-  const tmp = join(dirname(livePath), `.${basename(livePath)}.${suffix}.tmp`);
-  rmSync(tmp, { force: true });
+  const prefix = `.${basename(livePath)}.`;
+  // the caller holds the run lock, so any copy left here belongs to a run that died
+  for (const f of readdirSync(dirname(livePath))) {
+    if (f.startsWith(prefix) && f.endsWith('.tmp')) rmSync(join(dirname(livePath), f), { force: true });
+  }
+  const tmp = join(dirname(livePath), `${prefix}${suffix}.tmp`);
   if (existsSync(livePath)) copyFileSync(livePath, tmp);
   const db = new Database(tmp);
   db.pragma('journal_mode = DELETE');
