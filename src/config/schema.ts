@@ -35,6 +35,8 @@ export const configSchema = z.strictObject({
   resolver: z.string().nullable().default(null),
   /** IPv6 actors are networks of this many bits (128 = single addresses). */
   ipv6Prefix: z.int().min(32).max(128).default(64),
+  /** Requests kept per actor besides those cited as evidence (older ones are pruned; per-day counts stay). */
+  maxHitsPerActor: z.int().min(100).max(1_000_000).default(2_000),
   /** Longest log line read; longer lines are skipped and counted as oversized. */
   maxLineBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Only connections from these ranges may name the client in X-Forwarded-For. */

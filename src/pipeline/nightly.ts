@@ -13,6 +13,7 @@ import { scoreActors } from './stage-score.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
 import { decideAll } from './stage-publish.ts';
 import { dnsblStage } from './stage-dnsbl.ts';
+import { pruneHits } from './stage-retention.ts';
 
 const DAY = 86_400_000;
 
@@ -78,6 +79,7 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
     const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf));
     const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns)) : {};
+    await timed('retention', () => pruneHits(db, touched, windowStart, cfg.maxHitsPerActor));
 
     const finishedAt = deps.now();
     db.prepare(`INSERT INTO runs(id, started_at, finished_at, as_of, lines_read, lines_parsed, skipped_json) VALUES (?, ?, ?, ?, ?, ?, ?)`)

@@ -30,6 +30,7 @@ export async function ingestStage(db: Db, cfg: Config, paths: string[], runId: n
     const upsert = db.prepare(`INSERT INTO files(fingerprint, path, offset, lines, updated_at) VALUES (?, ?, ?, ?, ?)
       ON CONFLICT(fingerprint) DO UPDATE SET path=excluded.path, offset=excluded.offset, lines=excluded.lines, updated_at=excluded.updated_at`);
     for (const c of result.checkpoints) upsert.run(c.fingerprint, c.path, c.offset, c.lines, now);
+    writer.flushDays();
     db.exec('COMMIT');
     if (nonPublic) moveToSkipped(result.counts, 'non-public-client', nonPublic);
     return { counts: result.counts, actors: writer.actors };
@@ -41,6 +42,11 @@ export async function ingestStage(db: Db, cfg: Config, paths: string[], runId: n
 
 /** Lines older than the scoring window are accounted for under their own reason, not stored. */
 export function dropOutsideWindow(db: Db, runId: number, windowStart: number, counts: LineCounts): void {
+  db.prepare(`UPDATE actor_days SET requests = requests - (
+      SELECT count(*) FROM hits h WHERE h.run_id = ? AND h.ts < ? AND h.actor = actor_days.actor
+        AND strftime('%Y-%m-%d', h.ts / 1000, 'unixepoch') = actor_days.day)
+    WHERE actor IN (SELECT actor FROM hits WHERE run_id = ? AND ts < ?)`).run(runId, windowStart, runId, windowStart);
+  db.prepare(`DELETE FROM actor_days WHERE requests <= 0`).run();
   const stale = db.prepare(`DELETE FROM hits WHERE run_id = ? AND ts < ?`).run(runId, windowStart).changes;
   if (stale) moveToSkipped(counts, 'outside-window', stale);
 }

@@ -94,6 +94,14 @@ CREATE TABLE IF NOT EXISTS actor_ips (
   PRIMARY KEY (actor, ip)
 );
 
+-- History for charts: requests per actor per UTC day, kept after the hits themselves are pruned.
+CREATE TABLE IF NOT EXISTS actor_days (
+  actor    TEXT NOT NULL,
+  day      TEXT NOT NULL,     -- YYYY-MM-DD (UTC)
+  requests INTEGER NOT NULL,
+  PRIMARY KEY (actor, day)
+) WITHOUT ROWID;
+
 -- Signatures that fired, with the hit ids that prove them (JSON array, capped).
 CREATE TABLE IF NOT EXISTS signatures (
   actor       TEXT NOT NULL,
