@@ -1,0 +1,177 @@
+// Domain objects the site renders. Built only by src/lib/snapshot.ts; every string that came from a
+// log line is plain text here (already redacted) and must be rendered as text.
+import type { DnsblStatus, RequestTag, Severity, Verdict, NetworkType } from '../core/types.ts';
+
+export interface GeoSource {
+  kind: string;
+  name: string;
+  buildDate: string;
+  records: number;
+  licence: string;
+  url: string;
+  attribution: string;
+}
+
+export interface ZoneHealth {
+  zone: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface SiteMeta {
+  schemaVersion: number;
+  generatedAt: number;
+  asOf: number;
+  publishThreshold: number;
+  halfLifeDays: number;
+  siteName: string;
+  geoSources: GeoSource[];
+  zoneHealth: ZoneHealth[];
+  /** Optional meta key `redact_hosts` (JSON array): the operator's hosts, removed from user agents and referers. */
+  redactHosts: string[];
+  /** Optional meta key `data_licence`: the licence of the published lists and reports. */
+  licence: string;
+}
+
+export interface RunSummary {
+  id: number;
+  startedAt: number;
+  finishedAt: number;
+  asOf: number;
+  linesRead: number;
+  linesParsed: number;
+}
+
+/** What index pages need about a published actor. */
+export interface ActorSummary {
+  key: string;
+  slug: string;
+  family: 4 | 6;
+  requests: number;
+  firstSeen: number;
+  lastSeen: number;
+  score: number;
+  verdict: Verdict;
+  country: string | null;
+  countryName: string | null;
+  asn: number | null;
+  org: string | null;
+  networkType: NetworkType;
+  firstPublished: number | null;
+}
+
+/** One logged request shown as evidence: the redacted path only, never the raw target or host. */
+export interface EvidenceHit {
+  id: number;
+  ts: number;
+  method: string;
+  /** Redacted path; for a tagged junk line, the tag name in angle-free form (e.g. "[tls-handshake]"). */
+  request: string;
+  protocol: string;
+  status: number;
+  tag: RequestTag | null;
+  /** "(none)", or the referer without host and query values. */
+  referer: string;
+  userAgent: string;
+}
+
+export interface SignatureRow {
+  ruleId: string;
+  family: string;
+  label: string;
+  title: string;
+  description: string;
+  points: number;
+  severity: Severity;
+  count: number;
+  firstTs: number;
+  lastTs: number;
+  /** The requests that prove it (capped list; `count` may be larger). */
+  evidence: EvidenceHit[];
+}
+
+export interface DnsblRow {
+  zone: string;
+  status: DnsblStatus;
+  meaning: string;
+  codes: string;
+  abuse: boolean;
+  checkedAt: number;
+}
+
+export interface ActorIp {
+  ip: string;
+  requests: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+export interface ActorReport extends ActorSummary {
+  rawScore: number;
+  peakScore: number;
+  lastOffence: number | null;
+  region: string | null;
+  city: string | null;
+  networkReason: string | null;
+  geoSource: string | null;
+  crawler: string | null;
+  crawlerCheck: string | null;
+  ips: ActorIp[];
+  signatures: SignatureRow[];
+  dnsbl: DnsblRow[];
+  /** From RDAP when the snapshot has `actors.abuse_email` (and `abuse_source`); null otherwise. */
+  abuse: AbuseContact | null;
+}
+
+export interface AbuseContact {
+  email: string;
+  source: string | null;
+}
+
+/** Request counts behind the report's charts: per UTC day, per UTC hour of day, per status class. */
+export interface Activity {
+  days: { day: number; requests: number }[];
+  hours: number[];
+  statusClasses: { cls: number; requests: number }[];
+}
+
+/** Other published actors near this one (same /24 or IPv6 /48; same ASN), capped lists. */
+export interface Neighbours {
+  prefix: string;
+  samePrefix: ActorSummary[];
+  sameAsn: ActorSummary[];
+  samePrefixTotal: number;
+  sameAsnTotal: number;
+}
+
+/** Why an actor is listed, for exports: rule ids and behaviour labels. */
+export interface Reasons {
+  rules: string[];
+  labels: string[];
+}
+
+/** An entry that left the list since the previous run. */
+export interface RemovedEntry {
+  key: string;
+  reason: string;
+}
+
+export interface CountryGroup {
+  /** ISO 3166-1 alpha-2, upper case. */
+  code: string;
+  name: string;
+  actors: number;
+}
+
+export interface AsnGroup {
+  asn: number;
+  org: string | null;
+  actors: number;
+}
+
+export interface Totals {
+  published: number;
+  requests: number;
+  countries: number;
+  networks: number;
+}

@@ -1,0 +1,420 @@
+// The only code that reads the snapshot. Opened read-only once per process (path from
+// PILLORY_SNAPSHOT), statements prepared once, rows mapped to domain objects here and nowhere else.
+// It never selects hits.target, hits.host or hits.raw: pages get the redacted path only.
+import Database from 'better-sqlite3';
+import { PilloryError } from '../core/errors.ts';
+import { slugOf } from '../core/ip.ts';
+import { redactTarget, redactText } from '../core/redact.ts';
+import { SCHEMA_VERSION } from '../snapshot/schema.ts';
+import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
+import type {
+  AbuseContact, ActorIp, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblRow, EvidenceHit, GeoSource,
+  Neighbours, Reasons, RemovedEntry, RunSummary, SignatureRow, SiteMeta, Totals, ZoneHealth,
+} from './snapshot-types.ts';
+import { prefixOf } from './prefix.ts';
+
+export type * from './snapshot-types.ts';
+
+const SUMMARY_COLS = `key, slug, family, requests, first_seen, last_seen, score, verdict, country,
+  country_name, asn, org, network_type, first_published`;
+const ORDER = 'ORDER BY score DESC, last_seen DESC, key';
+const MAX_TEXT = 512;
+
+interface SummaryRow {
+  key: string; slug: string; family: number; requests: number; first_seen: number; last_seen: number;
+  score: number; verdict: string; country: string | null; country_name: string | null;
+  asn: number | null; org: string | null; network_type: string; first_published: number | null;
+}
+interface ReportRow extends SummaryRow {
+  raw_score: number; peak_score: number; last_offence: number | null; region: string | null;
+  city: string | null; network_reason: string | null; geo_source: string | null;
+  crawler: string | null; crawler_check: string | null;
+  abuse_email: string | null; abuse_source: string | null;
+}
+interface HitRow {
+  id: number; ts: number; method: string; path: string; protocol: string; status: number;
+  tag: string | null; referer: string; ua: string;
+}
+interface AbuseCols { abuse_email: string | null; abuse_source: string | null }
+interface SigRow {
+  rule_id: string; family: string; label: string; title: string; description: string; points: number;
+  severity: string; count: number; first_ts: number; last_ts: number; request_ids: string;
+}
+
+const VERDICTS: readonly Verdict[] = ['none', 'low', 'elevated', 'high', 'critical'];
+const SEVERITIES: readonly Severity[] = ['low', 'medium', 'high', 'critical'];
+const NETWORK_TYPES: readonly NetworkType[] = ['hosting', 'residential', 'mobile', 'education', 'cdn-proxy-vpn', 'tor', 'unknown'];
+const TAGS: readonly RequestTag[] = ['tls-handshake', 'rdp-probe', 'binary', 'no-request', 'empty-request', 'malformed-request'];
+const DNSBL_STATUSES: readonly DnsblStatus[] = ['listed', 'not_listed', 'error', 'skipped'];
+const COUNTRY_CODE = /^[A-Z]{2}$/;
+// An abuse address is shown as a mailto: link, so it must be a plain address and nothing else.
+const ABUSE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
+const NEIGHBOURS_SHOWN = 10;
+const DEFAULT_LICENCE = 'CC BY 4.0';
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+
+function oneOf<T extends string>(value: string | null, allowed: readonly T[], fallback: T): T {
+  return allowed.includes(value as T) ? (value as T) : fallback;
+}
+
+function clip(s: string): string {
+  return s.length > MAX_TEXT ? `${s.slice(0, MAX_TEXT)}…` : s;
+}
+
+/** Free text from a log line (user agent): e-mails, tokens and the operator's hosts removed, length capped. */
+function safeText(s: string, hosts: readonly string[]): string {
+  return clip(redactText(s.length > MAX_TEXT * 4 ? s.slice(0, MAX_TEXT * 4) : s, { hosts }));
+}
+
+/** A referer can hold the operator's own hostname: publish it without host and query values. */
+export function displayReferer(referer: string, hosts: readonly string[] = []): string {
+  if (referer === '' || referer === '-') return '(none)';
+  const abs = /^[a-z][a-z0-9+.-]{0,20}:\/\//i.test(referer);
+  const path = redactTarget(referer, { hosts });
+  return abs ? `external ${path}` : path;
+}
+
+function parseJson<T>(text: string | undefined, fallback: T): T {
+  if (text === undefined) return fallback;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return fallback;
+  }
+}
+
+function toSummary(r: SummaryRow): ActorSummary {
+  return {
+    key: r.key,
+    slug: r.slug,
+    family: r.family === 6 ? 6 : 4,
+    requests: r.requests,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    score: Math.max(0, Math.min(100, r.score)),
+    verdict: oneOf(r.verdict, VERDICTS, 'none'),
+    country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null,
+    countryName: r.country_name,
+    asn: r.asn,
+    org: r.org,
+    networkType: oneOf(r.network_type, NETWORK_TYPES, 'unknown'),
+    firstPublished: r.first_published,
+  };
+}
+
+function toHit(r: HitRow, hosts: readonly string[]): EvidenceHit {
+  const tag = r.tag === null ? null : oneOf(r.tag, TAGS, 'malformed-request');
+  return {
+    id: r.id,
+    ts: r.ts,
+    method: tag ? '' : clip(r.method),
+    request: tag ? `[${tag}]` : clip(r.path),
+    protocol: clip(r.protocol),
+    status: r.status,
+    tag,
+    referer: displayReferer(r.referer, hosts),
+    userAgent: r.ua === '' ? '(none)' : safeText(r.ua, hosts),
+  };
+}
+
+/** A URL slug is safe when it is exactly the slug of its key and has no path or scheme characters. */
+function slugIsSafe(key: string, slug: string): boolean {
+  return slug === slugOf(key) && /^[0-9a-f.-]{2,60}$/.test(slug);
+}
+
+export class SnapshotReader {
+  readonly #db: Database.Database;
+  readonly #stmts;
+  // The snapshot does not change during a build: cache what every page asks for.
+  #meta: SiteMeta | null = null;
+  #published: ActorSummary[] | null = null;
+  #bySlug: Map<string, ActorSummary> | null = null;
+  #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
+  #reasons: Map<string, Reasons> | null = null;
+  readonly #hasChanges: boolean;
+
+  constructor(file: string) {
+    try {
+      this.#db = new Database(file, { readonly: true, fileMustExist: true });
+    } catch (cause) {
+      throw new PilloryError('SNAPSHOT_OPEN', `cannot open the snapshot ${file}: ${(cause as Error).message}`, { cause });
+    }
+    const db = this.#db;
+    // check the version before preparing statements: an older file may lack the tables they name
+    const version = readVersion(db);
+    if (version !== SCHEMA_VERSION) {
+      db.close();
+      throw new PilloryError('SNAPSHOT_VERSION', `the snapshot ${file} has schema_version ${version ?? 'missing'}; this site reads version ${SCHEMA_VERSION}`);
+    }
+    const actorCols = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(actors)').all().map((c) => c.name));
+    const abuseCols = actorCols.has('abuse_email')
+      ? `, abuse_email, ${actorCols.has('abuse_source') ? 'abuse_source' : 'NULL AS abuse_source'}`
+      : ', NULL AS abuse_email, NULL AS abuse_source';
+    const hasChanges = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'publication_changes'").get()!.n > 0;
+    this.#hasChanges = hasChanges;
+    this.#stmts = {
+      meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
+      lastRun: db.prepare<[], { id: number; started_at: number; finished_at: number; as_of: number; lines_read: number; lines_parsed: number }>(
+        'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
+      published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
+      actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
+        network_reason, geo_source, crawler, crawler_check${abuseCols} FROM actors WHERE slug = ? AND published = 1`),
+      // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
+      // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
+      days: db.prepare<[string], { d: number; n: number }>(`SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`),
+      hours: db.prepare<[string], { h: number; n: number }>(`SELECT (ts / ${HOUR_MS}) % 24 AS h, count(*) AS n FROM hits WHERE actor = ? GROUP BY h`),
+      statuses: db.prepare<[string], { c: number; n: number }>('SELECT status / 100 AS c, count(*) AS n FROM hits WHERE actor = ? GROUP BY c ORDER BY c'),
+      reasons: db.prepare<[], { actor: string; rule_id: string; label: string }>(
+        'SELECT s.actor, s.rule_id, s.label FROM signatures s JOIN actors a ON a.key = s.actor WHERE a.published = 1 ORDER BY s.actor, s.points DESC, s.rule_id'),
+      removed: hasChanges
+        ? db.prepare<[], { actor: string; reason: string }>(`SELECT actor, reason FROM publication_changes
+            WHERE change = 'removed' AND run_id = (SELECT max(id) FROM runs) ORDER BY actor`)
+        : null,
+      ips: db.prepare<[string], { ip: string; requests: number; first_seen: number; last_seen: number }>(
+        'SELECT ip, requests, first_seen, last_seen FROM actor_ips WHERE actor = ? ORDER BY requests DESC, ip LIMIT 50'),
+      signatures: db.prepare<[string], SigRow>(`SELECT rule_id, family, label, title, description, points, severity, count,
+        first_ts, last_ts, request_ids FROM signatures WHERE actor = ? ORDER BY points DESC, first_ts, rule_id`),
+      // Evidence by id, restricted to the actor so a bad id can never show another client's request.
+      hits: db.prepare<[string, string], HitRow>(`SELECT h.id, h.ts, h.method, h.path, h.protocol, h.status, h.tag,
+        h.referer, h.ua FROM hits h JOIN json_each(?) j ON h.id = j.value WHERE h.actor = ? ORDER BY h.ts, h.id`),
+      dnsbl: db.prepare<[string], { zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
+        'SELECT zone, status, meaning, codes, abuse, checked_at FROM dnsbl WHERE actor = ? ORDER BY zone'),
+    };
+  }
+
+  meta(): SiteMeta {
+    if (this.#meta) return this.#meta;
+    const m = new Map(this.#stmts.meta.all().map((r) => [r.key, r.value]));
+    const geo = parseJson<unknown>(m.get('geo_sources'), []);
+    const hosts = parseJson<unknown>(m.get('redact_hosts'), []);
+    const zones = parseJson<unknown>(m.get('zone_health'), []);
+    this.#meta = {
+      schemaVersion: SCHEMA_VERSION,
+      generatedAt: Number(m.get('generated_at') ?? 0),
+      asOf: Number(m.get('as_of') ?? 0),
+      publishThreshold: Number(m.get('publish_threshold') ?? 60),
+      halfLifeDays: Number(m.get('half_life_days') ?? 30),
+      siteName: m.get('site_name') ?? 'Pillory',
+      geoSources: Array.isArray(geo) ? (geo as GeoSource[]) : [],
+      zoneHealth: Array.isArray(zones) ? (zones as ZoneHealth[]) : [],
+      licence: clip(m.get('data_licence') || DEFAULT_LICENCE),
+      redactHosts: Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h !== '').map((h) => h.toLowerCase()) : [],
+    };
+    return this.#meta;
+  }
+
+  lastRun(): RunSummary | null {
+    const r = this.#stmts.lastRun.get();
+    return r ? { id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, asOf: r.as_of, linesRead: r.lines_read, linesParsed: r.lines_parsed } : null;
+  }
+
+  /** Every published actor with a safe slug, worst first. */
+  published(): ActorSummary[] {
+    this.#published ??= this.#stmts.published.all().filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
+    return this.#published;
+  }
+
+  totals(): Totals {
+    const all = this.published();
+    return {
+      published: all.length,
+      requests: all.reduce((n, a) => n + a.requests, 0),
+      countries: new Set(all.map((a) => a.country).filter((c) => c !== null)).size,
+      networks: new Set(all.map((a) => a.asn).filter((n) => n !== null)).size,
+    };
+  }
+
+  countries(): CountryGroup[] {
+    const groups = new Map<string, CountryGroup>();
+    for (const a of this.published()) {
+      if (!a.country) continue;
+      const g = groups.get(a.country) ?? { code: a.country, name: a.countryName ?? a.country, actors: 0 };
+      g.actors++;
+      groups.set(a.country, g);
+    }
+    return [...groups.values()].sort((x, y) => y.actors - x.actors || x.code.localeCompare(y.code));
+  }
+
+  byCountry(code: string): ActorSummary[] {
+    return this.published().filter((a) => a.country === code);
+  }
+
+  asns(): AsnGroup[] {
+    const groups = new Map<number, AsnGroup>();
+    for (const a of this.published()) {
+      if (a.asn === null || !Number.isSafeInteger(a.asn) || a.asn < 0) continue;
+      const g = groups.get(a.asn) ?? { asn: a.asn, org: a.org, actors: 0 };
+      g.actors++;
+      groups.set(a.asn, g);
+    }
+    return [...groups.values()].sort((x, y) => y.actors - x.actors || x.asn - y.asn);
+  }
+
+  byAsn(asn: number): ActorSummary[] {
+    return this.published().filter((a) => a.asn === asn);
+  }
+
+  /** The full report of a published actor, or null when the slug names none. */
+  report(slug: string): ActorReport | null {
+    const r = this.#stmts.actor.get(slug);
+    if (!r || !slugIsSafe(r.key, r.slug)) return null;
+    const hosts = this.meta().redactHosts;
+    const ips: ActorIp[] = this.#stmts.ips.all(r.key).map((i) => ({ ip: i.ip, requests: i.requests, firstSeen: i.first_seen, lastSeen: i.last_seen }));
+    const signatures: SignatureRow[] = this.#stmts.signatures.all(r.key).map((s) => ({
+      ruleId: s.rule_id,
+      family: s.family,
+      label: s.label,
+      title: s.title,
+      description: s.description,
+      points: s.points,
+      severity: oneOf(s.severity, SEVERITIES, 'low'),
+      count: s.count,
+      firstTs: s.first_ts,
+      lastTs: s.last_ts,
+      evidence: this.#stmts.hits.all(idList(s.request_ids), r.key).map((h) => toHit(h, hosts)),
+    }));
+    const dnsbl: DnsblRow[] = this.#stmts.dnsbl.all(r.key).map((d) => ({
+      zone: d.zone,
+      status: oneOf(d.status, DNSBL_STATUSES, 'error'),
+      meaning: clip(d.meaning),
+      codes: d.codes,
+      abuse: d.abuse === 1,
+      checkedAt: d.checked_at,
+    }));
+    return {
+      ...toSummary(r),
+      rawScore: r.raw_score,
+      peakScore: r.peak_score,
+      lastOffence: r.last_offence,
+      region: r.region,
+      city: r.city,
+      networkReason: r.network_reason,
+      geoSource: r.geo_source,
+      crawler: r.crawler,
+      crawlerCheck: r.crawler_check,
+      ips,
+      signatures,
+      dnsbl,
+      abuse: abuseOf(r),
+    };
+  }
+
+  /** Request counts for the report's charts (UTC days, UTC hours of day, status classes). */
+  activity(key: string): Activity {
+    const hours = Array<number>(24).fill(0);
+    for (const h of this.#stmts.hours.all(key)) if (h.h >= 0 && h.h < 24) hours[h.h] = h.n;
+    return {
+      days: this.#stmts.days.all(key).map((d) => ({ day: d.d * DAY_MS, requests: d.n })),
+      hours,
+      statusClasses: this.#stmts.statuses.all(key).map((c) => ({ cls: c.c, requests: c.n })),
+    };
+  }
+
+  /** A published actor by slug (summary only), from the cached list. */
+  summary(slug: string): ActorSummary | null {
+    this.#bySlug ??= new Map(this.published().map((a) => [a.slug, a]));
+    return this.#bySlug.get(slug) ?? null;
+  }
+
+  /**
+   * Other published actors in the same /24 (IPv6: /48) and the same ASN. The groups are built once
+   * per build from the cached list, so each page costs two map look-ups.
+   */
+  neighbours(actor: Pick<ActorSummary, 'key' | 'asn'>): Neighbours {
+    if (!this.#neighbourIndex) {
+      const prefix = new Map<string, ActorSummary[]>();
+      const asn = new Map<number, ActorSummary[]>();
+      for (const a of this.published()) {
+        push(prefix, prefixOf(a.key), a);
+        if (a.asn !== null) push(asn, a.asn, a);
+      }
+      this.#neighbourIndex = { prefix, asn };
+    }
+    const p = prefixOf(actor.key);
+    const others = (list: ActorSummary[] | undefined) => (list ?? []).filter((a) => a.key !== actor.key);
+    const samePrefix = others(this.#neighbourIndex.prefix.get(p));
+    const sameAsn = actor.asn === null ? [] : others(this.#neighbourIndex.asn.get(actor.asn));
+    return {
+      prefix: p,
+      samePrefix: samePrefix.slice(0, NEIGHBOURS_SHOWN),
+      sameAsn: sameAsn.slice(0, NEIGHBOURS_SHOWN),
+      samePrefixTotal: samePrefix.length,
+      sameAsnTotal: sameAsn.length,
+    };
+  }
+
+  /** Rule ids and labels per published actor key (one query per build). */
+  reasons(): Map<string, Reasons> {
+    if (!this.#reasons) {
+      const m = new Map<string, Reasons>();
+      for (const r of this.#stmts.reasons.all()) {
+        const e = m.get(r.actor) ?? { rules: [], labels: [] };
+        e.rules.push(r.rule_id);
+        if (!e.labels.includes(r.label)) e.labels.push(r.label);
+        m.set(r.actor, e);
+      }
+      this.#reasons = m;
+    }
+    return this.#reasons;
+  }
+
+  /** Actors first published by the newest run. */
+  added(): ActorSummary[] {
+    const run = this.lastRun();
+    if (!run) return [];
+    return this.published().filter((a) => a.firstPublished === run.asOf);
+  }
+
+  /**
+   * Actors the newest run took off the list, with the reason, or null when the snapshot has no
+   * `publication_changes` table to say so.
+   */
+  removed(): RemovedEntry[] | null {
+    if (!this.#hasChanges || !this.#stmts.removed) return null;
+    return this.#stmts.removed.all().map((r) => ({ key: r.actor, reason: clip(r.reason) }));
+  }
+
+  close(): void {
+    this.#db.close();
+  }
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+function abuseOf(r: AbuseCols): AbuseContact | null {
+  const email = r.abuse_email?.trim() ?? '';
+  if (email.length > 254 || !ABUSE_EMAIL.test(email)) return null;
+  return { email: email.toLowerCase(), source: r.abuse_source ? clip(r.abuse_source) : null };
+}
+
+function readVersion(db: Database.Database): number | null {
+  try {
+    const row = db.prepare<[], { value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").get();
+    return row ? Number(row.value) : null;
+  } catch {
+    return null; // no meta table: not a snapshot
+  }
+}
+
+/** request_ids as a clean JSON array of integers (anything else is dropped). */
+function idList(json: string): string {
+  const ids = parseJson<unknown>(json, []);
+  return JSON.stringify(Array.isArray(ids) ? ids.filter((n) => Number.isSafeInteger(n)) : []);
+}
+
+let shared: SnapshotReader | null = null;
+
+/** The process-wide reader over PILLORY_SNAPSHOT, opened on first use. */
+export function snapshot(): SnapshotReader {
+  if (!shared) {
+    const file = process.env.PILLORY_SNAPSHOT;
+    if (!file) throw new PilloryError('SNAPSHOT_PATH', 'PILLORY_SNAPSHOT is not set: the site needs the path of a snapshot file');
+    shared = new SnapshotReader(file);
+  }
+  return shared;
+}

@@ -1,0 +1,37 @@
+// The machine-readable twin of a report page (/ip/<slug>.json): the same facts, no markup. Log-derived
+// strings stay plain data; the serialiser escapes <, >, & so no browser can sniff it as HTML.
+import type { ActorReport, SiteMeta } from '../lib/snapshot-types.ts';
+
+const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
+
+export function reportDocument(r: ActorReport, meta: SiteMeta, url: string, agesOutAt: number | null) {
+  return {
+    address: r.key,
+    report: url,
+    generated: iso(meta.generatedAt),
+    licence: meta.licence,
+    score: r.score,
+    verdict: r.verdict,
+    peak_score: r.peakScore,
+    first_seen: iso(r.firstSeen),
+    last_seen: iso(r.lastSeen),
+    first_published: iso(r.firstPublished),
+    ages_out: iso(agesOutAt),
+    requests: r.requests,
+    geo: { country: r.country, country_name: r.countryName, region: r.region, city: r.city, source: r.geoSource },
+    network: { asn: r.asn, org: r.org, type: r.networkType, abuse_email: r.abuse?.email ?? null },
+    signatures: r.signatures.map((s) => ({
+      rule: s.ruleId,
+      title: s.title,
+      label: s.label,
+      severity: s.severity,
+      points: s.points,
+      requests: s.count,
+      first: iso(s.firstTs),
+      last: iso(s.lastTs),
+      evidence: s.evidence.map((h) => ({ time: iso(h.ts), method: h.method, path: h.request, status: h.status })),
+    })),
+    dnsbl: r.dnsbl.map((d) => ({ zone: d.zone, status: d.status, meaning: d.meaning, codes: d.codes, abuse: d.abuse, checked: iso(d.checkedAt) })),
+    redaction: 'Query values, e-mail addresses, tokens and the reporting site\'s host names are removed from paths.',
+  };
+}

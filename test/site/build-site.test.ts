@@ -1,0 +1,204 @@
+// The one slow test: builds the fixture snapshot into a real site and checks the files.
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/site/build-site.ts';
+import { CONTENT_SECURITY_POLICY } from '../../src/site/security.ts';
+import { FIXTURE, makeFixtureSnapshot } from '../fixtures/snapshot/make-fixture-snapshot.ts';
+
+const SITE = 'https://reports.example.net';
+let dir: string;
+let out: string;
+let pages: number;
+let files: string[];
+
+const read = (rel: string) => readFileSync(path.join(out, rel), 'utf8');
+// scoped-style attributes are noise for these assertions
+const plain = (html: string) => html.replace(/ data-astro-cid-[a-z0-9]+/g, '');
+const htmlFiles = () => files.filter((f) => f.endsWith('.html'));
+const textFiles = () => files.filter((f) => /\.(html|xml|txt|css|js|json)$/.test(f) || f.endsWith('_headers'));
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pillory-site-'));
+  out = path.join(dir, 'dist');
+  makeFixtureSnapshot(path.join(dir, 'snapshot.sqlite'));
+  ({ pages } = await buildSite({ snapshot: path.join(dir, 'snapshot.sqlite'), outDir: out, siteUrl: SITE }));
+  files = readdirSync(out, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(out, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+}, 120_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('buildSite on the fixture snapshot', () => {
+  it('writes one page per published actor plus the index pages, and counts them', () => {
+    expect(htmlFiles().sort()).toEqual([
+      '404.html', 'about/index.html', 'asn/64500/index.html', 'asn/64502/index.html', 'asn/index.html', 'blocklist/index.html',
+      'country/de/index.html', 'country/index.html', 'country/nl/index.html', 'index.html', 'ip/192.0.2.10/index.html',
+      'ip/192.0.2.77/index.html', 'ip/2001-db8--1/index.html', 'ip/2001-db8-1-2---64/index.html',
+      'methodology/index.html', 'removal/index.html', 'search/index.html',
+    ]);
+    expect(pages).toBe(17);
+  });
+
+  it('shows the score and a Σ row equal to it (decay shown as its own row)', () => {
+    const html = plain(read('ip/192.0.2.10/index.html'));
+    expect(html).toContain(`<span class="score">${FIXTURE.v4.score}</span> critical`);
+    expect(html).toContain(`<td class="num">-${FIXTURE.v4.rawScore - FIXTURE.v4.score}</td>`);
+    expect(html).toContain(`<tr class="sum"><th colspan="4">Σ score</th><th class="num">${FIXTURE.v4.score}</th></tr>`);
+    expect(plain(read('ip/2001-db8--1/index.html'))).toContain(`<th class="num">${FIXTURE.v6.score}</th></tr></tfoot>`);
+  });
+
+  it('site-01: IPv6 page at the dash slug, no ":" or "%" in any output path', () => {
+    expect(existsSync(path.join(out, 'ip/2001-db8--1/index.html'))).toBe(true);
+    expect(files.filter((f) => /[:%]/.test(f))).toEqual([]);
+    expect(read('sitemap-0.xml')).toContain(`<loc>${SITE}/ip/2001-db8--1/</loc>`);
+    expect(read('ip/2001-db8--1/index.html')).toContain(`<link rel="canonical" href="${SITE}/ip/2001-db8--1/">`);
+  });
+
+  it('gives the unpublished actor no page and no mention', () => {
+    expect(files.some((f) => f.includes(FIXTURE.hidden.slug))).toBe(false);
+    for (const f of textFiles()) expect(read(f), f).not.toContain('hidden-unpublished-path');
+  });
+
+  it('writes robots.txt pointing at the sitemap index', () => {
+    expect(read('robots.txt')).toContain(`Sitemap: ${SITE}/sitemap-index.xml`);
+    expect(read('sitemap-index.xml')).toContain(`${SITE}/sitemap-0.xml`);
+  });
+
+  it('site-02/site-03: hostile log text is escaped everywhere', () => {
+    for (const f of textFiles()) {
+      const text = read(f);
+      expect(text, f).not.toMatch(/<script>alert/i);
+      expect(text, f).not.toMatch(/<img src=x/i);
+      expect(text, f).not.toContain('</script><script>');
+      expect(text, f).not.toMatch(/<title>phpMyAdmin/);
+      expect(text, f).not.toMatch(/<svg\/onload|<iframe srcdoc|href="javascript:/i);
+    }
+    const html = read('ip/192.0.2.10/index.html');
+    expect(html).toContain('/&lt;img src=x onerror=alert(1)&gt;');
+    expect(html).toContain('&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).toContain('&lt;title&gt;phpMyAdmin');
+  });
+
+  it('publishes no secret, no operator host name, no planted e-mail and no raw junk bytes in any file of dist/', () => {
+    // every file, whatever its type: a secret in a .png or a sitemap is as public as one in a page
+    for (const f of files) {
+      const text = readFileSync(path.join(out, f)).toString('latin1');
+      expect(text, f).not.toContain(FIXTURE.secret);
+      expect(text.toLowerCase(), f).not.toContain(FIXTURE.operatorHost);
+      expect(text, f).not.toContain(FIXTURE.secretEmail);
+      expect(text, f).not.toContain('\\x16\\x03\\x01\\x00\\xa5');
+    }
+    expect(read('ip/192.0.2.10/index.html')).toContain('[tls-handshake]');
+  });
+
+  it.each([
+    'index.html', 'ip/192.0.2.10/index.html', 'ip/192.0.2.77/index.html', 'ip/2001-db8-1-2---64/index.html', 'country/nl/index.html',
+    'asn/64500/index.html', '404.html', 'about/index.html', 'methodology/index.html', 'blocklist/index.html', 'removal/index.html', 'search/index.html',
+  ])('%s carries the CSP, no inline script, the DB-IP attribution, and stays small', (f) => {
+    const html = read(f);
+    expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="${CONTENT_SECURITY_POLICY}">`);
+    // the only script without src is JSON-LD data, which the browser never runs
+    expect(html).not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/ld\+json")[^>]*>/);
+    expect(html).not.toMatch(/<[a-z][^>]*\son[a-z]+=/i);
+    expect(html).not.toMatch(/\sstyle=/);
+    expect(html).not.toMatch(/<style[\s>]/);
+    expect(html).toMatch(/<a href="https:\/\/db-ip\.com"[^>]*>IP Geolocation by DB-IP<\/a>/);
+    expect(Buffer.byteLength(html)).toBeLessThan(30_000);
+  });
+
+  it('site-03: JSON-LD escapes < > & and carries no log text', () => {
+    for (const f of htmlFiles()) {
+      for (const m of read(f).matchAll(/<script type="application\/ld\+json">([\s\S]*?)<\/script>/g)) {
+        expect(m[1], f).not.toMatch(/[<>&]/);
+        const data = JSON.parse(m[1]!);
+        expect(JSON.stringify(data), f).not.toMatch(/alert|phpMyAdmin|wp-login/);
+      }
+    }
+    expect(read('ip/192.0.2.77/index.html')).toContain('<script type="application/ld+json">');
+  });
+
+  it('gives every indexable page a canonical URL with a trailing slash, a title, a description and Open Graph tags', () => {
+    for (const f of htmlFiles().filter((f) => !['404.html', 'search/index.html'].includes(f))) {
+      const html = read(f);
+      const want = `${SITE}/${f.replace(/index\.html$/, '')}`;
+      expect(html, f).toContain(`<link rel="canonical" href="${want}">`);
+      expect(html, f).toContain(`<meta property="og:url" content="${want}">`);
+      expect(html, f).toMatch(/<meta name="description" content="[^"]{40,}">/);
+      expect(read('sitemap-0.xml'), f).toContain(`<loc>${want}</loc>`);
+    }
+    for (const f of ['404.html', 'search/index.html']) {
+      expect(read(f)).toContain('<meta name="robots" content="noindex">');
+      expect(read('sitemap-0.xml')).not.toContain(f.replace('index.html', ''));
+    }
+  });
+
+  it('writes every export for all, per country and per network, each stating generation time and licence', () => {
+    for (const base of ['blocklist/', 'blocklist/country/nl/', 'blocklist/country/de/', 'blocklist/asn/64500/', 'blocklist/asn/64502/']) {
+      for (const f of ['all.txt', 'ipv4.txt', 'ipv6.txt', 'cidr-ipv4.txt', 'cidr-ipv6.txt', 'nginx-deny.conf', 'ipset.restore', 'nftables.nft', 'iptables.sh', 'added.txt', 'removed.txt']) {
+        expect(read(base + f), base + f).toContain('# Generated: 2026-12-03T03:05:00.000Z\n# Licence: CC BY 4.0');
+      }
+      expect(JSON.parse(read(`${base}blocklist.json`))).toMatchObject({ generated: '2026-12-03T03:05:00.000Z', licence: 'CC BY 4.0' });
+      expect(read(`${base}blocklist.csv`).split('\r\n')[0]).toMatch(/,generated,licence$/);
+    }
+    expect(read('blocklist/all.txt').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['192.0.2.10', '2001:db8:1:2::/64', '2001:db8::1', '192.0.2.77']);
+    expect(read('blocklist/country/de/all.txt')).toContain('\n2001:db8:1:2::/64\n');
+    expect(read('blocklist/country/de/all.txt')).not.toContain('192.0.2.10');
+    expect(read('blocklist/added.txt')).toContain('192.0.2.77 # injection-probe, wordpress-enumeration\n');
+    expect(read('blocklist/removed.txt')).toContain('# not available');
+  });
+
+  it('writes /ip/<slug>.json for each report, parseable and agreeing with the page', () => {
+    const doc = JSON.parse(read('ip/2001-db8-1-2---64.json'));
+    expect(doc).toMatchObject({ address: '2001:db8:1:2::/64', score: 75, verdict: 'high', report: `${SITE}/ip/2001-db8-1-2---64/` });
+    expect(doc.signatures.map((s: { rule: string }) => s.rule)).toEqual(['secret-file-probe', 'admin-panel-probe']);
+    expect(read('ip/192.0.2.77.json')).not.toMatch(/[<>]/);
+    expect(JSON.parse(read('ip/192.0.2.77.json')).signatures[0].evidence[0].path).toBe('/<script>alert(1)</script>');
+  });
+
+  it('writes an Atom feed of the newest reports with escaped text and absolute links', () => {
+    const feed = read('feed.xml');
+    expect(feed).toMatch(/^<\?xml version="1.0" encoding="utf-8"\?>\n<feed xmlns="http:\/\/www.w3.org\/2005\/Atom">/);
+    expect(feed).toContain(`<link rel="alternate" type="text/html" href="${SITE}/ip/2001-db8-1-2---64/"/>`);
+    expect(feed.match(/<entry>/g)).toHaveLength(4);
+    expect(feed).toContain('<rights>CC BY 4.0</rights>');
+  });
+
+  it('writes the IPv6 search shard with the published /64 and address of that /32 only', () => {
+    expect(JSON.parse(read('search/v6/20010db8.json'))).toEqual(['2001:db8:1:2::/64', '2001:db8::1']);
+    expect(files.filter((f) => f.startsWith('search/v6/'))).toEqual(['search/v6/20010db8.json']);
+  });
+
+  it('shows the abuse contact as a mailto link with only address and subject, and says so when there is none', () => {
+    expect(read('ip/192.0.2.10/index.html')).toContain(`<a href="mailto:${FIXTURE.abuse.email}?subject=Abuse%20report%3A%20192.0.2.10%20(critical%2C%20score%2092%2F100)">${FIXTURE.abuse.email}</a>`);
+    expect(read('ip/192.0.2.77/index.html')).toContain('no abuse contact found');
+    for (const f of htmlFiles()) expect(read(f).match(/href="mailto:[^"]*"/g) ?? [], f).toHaveLength(f === 'ip/192.0.2.10/index.html' ? 1 : 0);
+  });
+
+  it('generates the methodology page from the rules in data/rules', () => {
+    const html = read('methodology/index.html');
+    for (const id of ['secret-file-probe', 'protocol-probe', 'log4shell']) expect(html).toContain(`id="rule-${id}"`);
+    expect(html).toMatch(/<td>critical<\/td><td class="num">80–100<\/td>/);
+  });
+
+  it('has the DB-IP attribution on every HTML page', () => {
+    for (const f of htmlFiles()) expect(read(f), f).toContain('IP Geolocation by DB-IP');
+  });
+
+  it('public/_headers carries the same CSP as the meta tag', () => {
+    expect(read('_headers')).toContain(`Content-Security-Policy: ${CONTENT_SECURITY_POLICY};`);
+  });
+
+  it('keeps the generation time off report pages (deterministic output)', () => {
+    expect(read('index.html')).toContain('generated 2026-12-03 03:05:00 UTC');
+    expect(read('ip/192.0.2.10/index.html')).not.toContain('03:05:00');
+  });
+
+  it('says "Not checked." for DNSBL when the actor has no rows, never "clean"', () => {
+    expect(read('ip/2001-db8--1/index.html')).toContain('<p>Not checked.</p>');
+    expect(read('ip/192.0.2.10/index.html')).not.toMatch(/\bclean\b(?! result)/);
+  });
+});

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { blockLinesFor, recommendationsFor } from '../../src/site/recommendations.ts';
+import { attributionsFor } from '../../src/site/attribution.ts';
+import type { GeoSource, SignatureRow } from '../../src/lib/snapshot-types.ts';
+
+const sig = (ruleId: string, family: string, label: string): SignatureRow => ({
+  ruleId, family, label, title: `T ${ruleId}`, description: '', points: 10, severity: 'low', count: 1, firstTs: 0, lastTs: 0, evidence: [],
+});
+
+describe('recommendationsFor', () => {
+  it.each([
+    [sig('wordpress-probe', 'wordpress', 'CMS scanning'), /WordPress/],
+    [sig('env-file', 'secrets', 'Secret file theft'), /dotfiles/],
+    [sig('tls-on-http', 'junk', 'Port scanning'), /Non-HTTP bytes/],
+    [sig('sqli-union', 'injection', 'Injection attempts'), /WAF/],
+    [sig('weird', 'other', 'Other'), /Review the requests listed for “T weird”/],
+  ])('%o → advice matching %s', (s, want) => {
+    const recs = recommendationsFor([s]);
+    expect(recs).toHaveLength(1);
+    expect(recs[0]!.advice).toMatch(want);
+    expect(recs[0]!.because).toEqual([s.title]);
+  });
+
+  it('merges signatures that lead to the same advice', () => {
+    const recs = recommendationsFor([sig('wp-a', 'wordpress', 'x'), sig('wp-b', 'wordpress', 'x')]);
+    expect(recs.map((r) => r.because)).toEqual([['T wp-a', 'T wp-b']]);
+  });
+});
+
+describe('blockLinesFor', () => {
+  it.each([
+    [{ key: '192.0.2.10', family: 4 as const }, 'deny 192.0.2.10;', 'nft add element inet filter pillory_v4 { 192.0.2.10 }', 'ipset add pillory 192.0.2.10'],
+    [{ key: '2001:db8:1:2::/64', family: 6 as const }, 'deny 2001:db8:1:2::/64;', 'nft add element inet filter pillory_v6 { 2001:db8:1:2::/64 }', 'ipset add pillory6 2001:db8:1:2::/64'],
+  ])('%o', (actor, nginx, nft, ipset) => {
+    expect(blockLinesFor(actor)).toEqual({ nginx, nftables: nft, ipset });
+  });
+});
+
+describe('attributionsFor', () => {
+  const src = (name: string, licence: string): GeoSource => ({ kind: 'city', name, buildDate: '', records: 0, licence, url: '', attribution: '' });
+  it.each([
+    [[src('DB-IP Lite City 2026-06', 'CC-BY-4.0')], ['IP Geolocation by DB-IP']],
+    [[src('GeoLite2-City', 'MaxMind EULA')], []],
+    [[], []],
+  ])('%o → %o', (sources, want) => {
+    expect(attributionsFor(sources).map((a) => a.text)).toEqual(want);
+  });
+});

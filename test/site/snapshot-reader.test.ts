@@ -1,0 +1,169 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SnapshotReader, displayReferer } from '../../src/lib/snapshot.ts';
+import { FIXTURE, XSS_CORPUS, makeFixtureSnapshot } from '../fixtures/snapshot/make-fixture-snapshot.ts';
+
+let dir: string;
+let reader: SnapshotReader;
+
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pillory-reader-'));
+  const file = path.join(dir, 'snapshot.sqlite');
+  makeFixtureSnapshot(file);
+  reader = new SnapshotReader(file);
+});
+afterAll(() => {
+  reader.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('SnapshotReader', () => {
+  it('maps meta to typed values', () => {
+    const m = reader.meta();
+    expect(m.publishThreshold).toBe(60);
+    expect(m.halfLifeDays).toBe(30);
+    expect(m.generatedAt).toBe(FIXTURE.generatedAt);
+    expect(m.geoSources.map((g) => g.name)).toEqual(['DB-IP Lite City 2026-06', 'ip-location-db ASN']);
+    expect(m.zoneHealth[1]).toEqual({ zone: 'dead.example.org', ok: false, detail: 'answers 127.0.0.2 for every query' });
+  });
+
+  it('lists only published actors, worst first', () => {
+    expect(reader.published().map((a) => [a.slug, a.score, a.family])).toEqual([
+      ['192.0.2.10', 92, 4],
+      ['2001-db8-1-2---64', 75, 6],
+      ['2001-db8--1', 70, 6],
+      ['192.0.2.77', 65, 4],
+    ]);
+  });
+
+  it.each([[FIXTURE.hidden.slug], ['no-such-slug'], ['2001:db8::1']])('has no report for %s', (slug) => {
+    expect(reader.report(slug)).toBeNull();
+  });
+
+  it('returns redacted paths only, never the raw target', () => {
+    const r = reader.report(FIXTURE.v4.slug)!;
+    const secret = r.signatures.find((s) => s.ruleId === 'secret-files')!;
+    expect(secret.evidence.map((h) => h.request)).toEqual(['/.env', '/login?token=…&next=…']);
+    expect(JSON.stringify(r)).not.toContain(FIXTURE.secret);
+    expect(JSON.stringify(r)).not.toContain(FIXTURE.operatorHost);
+  });
+
+  it('never shows a request id that belongs to another actor', () => {
+    const r = reader.report(FIXTURE.v4.slug)!;
+    const ids = r.signatures.flatMap((s) => s.evidence.map((h) => h.id));
+    expect(ids).not.toContain(10);
+    expect(JSON.stringify(r)).not.toContain('hidden-unpublished-path');
+  });
+
+  it('shows a tagged junk request by its tag, not its bytes', () => {
+    const tls = reader.report(FIXTURE.v4.slug)!.signatures.find((s) => s.ruleId === 'tls-on-http')!;
+    expect(tls.evidence).toHaveLength(1);
+    expect(tls.evidence[0]).toMatchObject({ request: '[tls-handshake]', method: '', tag: 'tls-handshake' });
+  });
+
+  it('keeps hostile text as plain data for the renderer to escape', () => {
+    const xss = reader.report(FIXTURE.v4.slug)!.signatures.find((s) => s.ruleId === 'xss-probe')!;
+    expect(xss.evidence.map((h) => h.request)).toEqual(['<title>phpMyAdmin', FIXTURE.xssPath]);
+    expect(xss.evidence.map((h) => h.userAgent)).toEqual(['(none)', FIXTURE.xssUa]);
+  });
+
+  it('removes the operator host from user agents', () => {
+    const ua = reader.report(FIXTURE.v6.slug)!.signatures.flatMap((s) => s.evidence.map((h) => h.userAgent));
+    expect(ua).toEqual(['curl/8.0', 'Mozilla/5.0 (checker for [redacted])']);
+  });
+
+  it('maps DNSBL rows of every status and none for an unchecked actor', () => {
+    expect(reader.report(FIXTURE.v4.slug)!.dnsbl.map((d) => [d.zone, d.status, d.abuse])).toEqual([
+      ['bl.example.net', 'not_listed', false],
+      ['pbl.example.org', 'listed', false],
+      ['slow.example.net', 'error', false],
+      ['v4only.example.net', 'skipped', false],
+      ['zen.example.org', 'listed', true],
+    ]);
+    expect(reader.report(FIXTURE.v6.slug)!.dnsbl).toEqual([]);
+  });
+
+  it('groups published actors by country and ASN, unknown left out', () => {
+    expect(reader.countries()).toEqual([{ code: 'NL', name: 'Netherlands', actors: 2 }, { code: 'DE', name: 'Germany', actors: 1 }]);
+    expect(reader.asns()).toEqual([{ asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }]);
+    expect(reader.totals()).toEqual({ published: 4, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3, countries: 2, networks: 2 });
+  });
+
+  it('counts requests per UTC day, hour and status class from the actor\'s hits only', () => {
+    const a = reader.activity(FIXTURE.v4.key);
+    expect(a.days).toEqual([{ day: Date.UTC(2026, 10, 20), requests: 7 }]);
+    expect(a.hours[4]).toBe(5);
+    expect(a.hours[5]).toBe(2);
+    expect(a.hours.reduce((n, h) => n + h, 0)).toBe(7);
+    expect(a.statusClasses).toEqual([{ cls: 2, requests: 1 }, { cls: 4, requests: 6 }]);
+  });
+
+  it('finds neighbours in the same /24 and ASN, never the actor itself', () => {
+    const n = reader.neighbours({ key: FIXTURE.v4.key, asn: 64500 });
+    expect(n.prefix).toBe('192.0.2.0/24');
+    expect(n.samePrefix.map((a) => a.key)).toEqual([FIXTURE.corpus.key]);
+    expect(n.sameAsn.map((a) => a.key)).toEqual([FIXTURE.corpus.key]);
+    const six = reader.neighbours({ key: FIXTURE.v6.key, asn: null });
+    expect(six.prefix).toBe('2001:db8::/48');
+    expect([six.samePrefixTotal, six.sameAsnTotal]).toEqual([0, 0]);
+  });
+
+  it('maps a valid abuse contact and drops one that is not a plain address', () => {
+    expect(reader.report(FIXTURE.v4.slug)!.abuse).toEqual({ email: FIXTURE.abuse.email, source: FIXTURE.abuse.source });
+    expect(reader.report(FIXTURE.corpus.slug)!.abuse).toBeNull();
+    expect(reader.report(FIXTURE.v6.slug)!.abuse).toBeNull();
+  });
+
+  it('lists actors first published by the newest run as added; removed is unknown without a changes table', () => {
+    expect(reader.added().map((a) => a.key).sort()).toEqual([FIXTURE.corpus.key, FIXTURE.net6.key].sort());
+    expect(reader.removed()).toBeNull();
+  });
+
+  it('gives rule ids and labels per published actor for the exports', () => {
+    expect(reader.reasons().get(FIXTURE.net6.key)).toEqual({ rules: ['secret-file-probe', 'admin-panel-probe'], labels: ['secret-file-probe', 'admin-probe'] });
+    expect(reader.reasons().has(FIXTURE.hidden.key)).toBe(false);
+  });
+});
+
+describe('displayReferer', () => {
+  it.each([
+    ['', '(none)'],
+    ['-', '(none)'],
+    [`https://${FIXTURE.operatorHost}/admin?key=${FIXTURE.secret}`, 'external /admin?key=…'],
+    [`/go/${FIXTURE.operatorHost}/x`, '/go/[redacted]/x'],
+    ['/local/page', '/local/page'],
+  ])('%s → %s', (input, want) => {
+    expect(displayReferer(input, [FIXTURE.operatorHost])).toBe(want);
+  });
+});
+
+describe('a snapshot without the abuse columns', () => {
+  it('reads reports with abuse null (PRAGMA table_info check)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'pillory-noabuse-'));
+    try {
+      makeFixtureSnapshot(path.join(dir, 's.sqlite'), { abuseColumns: false });
+      const r = new SnapshotReader(path.join(dir, 's.sqlite'));
+      expect(r.report(FIXTURE.v4.slug)!.abuse).toBeNull();
+      r.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('opening a snapshot', () => {
+  it('refuses a missing file with SNAPSHOT_OPEN', () => {
+    expect(() => new SnapshotReader(path.join(dir, 'absent.sqlite'))).toThrow(expect.objectContaining({ code: 'SNAPSHOT_OPEN' }));
+  });
+
+  it('refuses another schema version with SNAPSHOT_VERSION', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const file = path.join(dir, 'old.sqlite');
+    const db = new Database(file);
+    db.exec("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '0');");
+    db.close();
+    expect(() => new SnapshotReader(file)).toThrow(expect.objectContaining({ code: 'SNAPSHOT_VERSION' }));
+  });
+});
