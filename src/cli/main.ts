@@ -6,6 +6,7 @@ import { buildSite } from '../site/build-site.ts';
 import { PilloryError } from '../core/errors.ts';
 import { acquireRunLock } from '../snapshot/run-lock.ts';
 import { buildIntoPlace } from '../pipeline/publish-site.ts';
+import { createProgress } from './progress.ts';
 
 /** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
 export async function main(argv: string[]): Promise<number> {
@@ -26,12 +27,16 @@ export async function main(argv: string[]): Promise<number> {
         if (opts.demo) err(`no logs configured: using the bundled demo logs (${cfg.logs.length} files, as of their newest line)`);
         const unlock = acquireRunLock(cfg.db);
         try {
-          const run = await runNightly(cfg, { now: Date.now, log: err });
+          const progress = createProgress(process.stderr);
+          const run = await runNightly(cfg, { now: Date.now, log: err, progress });
           let pages: number | undefined;
           if (opts.command === 'build') {
-            err('stage site');
+            progress.start('site');
+            const t0 = performance.now();
             try {
               pages = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, siteUrl: cfg.site.url }).then((r) => r.pages));
+              run.summary.stageMs.site = Math.round(performance.now() - t0);
+              progress.end('site', run.summary.stageMs.site);
             } catch (e) {
               run.copy.discard();
               throw new PilloryError('SITE_FAILED', `site build failed; the previous snapshot and ${cfg.out} are unchanged: ${(e as Error).message}`, { cause: e });

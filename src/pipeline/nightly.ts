@@ -8,6 +8,7 @@ import { loadCrawlers } from '../detect/crawler-claim.ts';
 import { openGeo } from '../enrich/open-geo.ts';
 import { createDnsClient, type DnsClient } from '../dns/dns-client.ts';
 import { resolveAsOf } from './as-of.ts';
+import type { Progress } from '../cli/progress.ts';
 import { ingestStage, dropOutsideWindow } from './stage-ingest.ts';
 import { scoreActors } from './stage-score.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
@@ -20,6 +21,8 @@ const DAY = 86_400_000;
 export interface NightlyDeps {
   now: () => number;
   log: (line: string) => void;
+  /** Told when each stage starts and ends (and, where a stage can, how far it got). */
+  progress?: Progress;
   /** A DNS client for crawler checks and DNSBLs; default: one on the configured/system resolver. */
   dns?: DnsClient;
 }
@@ -51,9 +54,14 @@ export interface NightlyRun {
 export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<NightlyRun> {
   const stageMs: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
-    deps.log(`stage ${name}`);
+    deps.progress?.start(name);
     const t0 = performance.now();
-    try { return await f(); } finally { stageMs[name] = Math.round(performance.now() - t0); }
+    try {
+      return await f();
+    } finally {
+      stageMs[name] = Math.round(performance.now() - t0);
+      deps.progress?.end(name, stageMs[name]);
+    }
   };
   const startedAt = deps.now();
   const rules = loadRules();
