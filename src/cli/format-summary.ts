@@ -14,6 +14,7 @@ export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir
   ];
   if (extra.pages !== undefined) lines.push(`site      ${extra.pages} pages written to ${extra.outDir}`);
   lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
-  if (extra.peakRssMb !== undefined) lines.push(`memory    peak RSS ${extra.peakRssMb} MB`);
+  const rss = Object.entries(s.stageRssMb).map(([k, v]) => `${k} ${v}`).join(', ');
+  lines.push(`memory    ${extra.peakRssMb !== undefined ? `peak RSS ${extra.peakRssMb} MB; ` : ''}by stage (MB): ${rss}`);
   return lines;
 }

@@ -1,5 +1,5 @@
 import { parseCli, USAGE } from './options.ts';
-import { runNightly } from '../pipeline/nightly.ts';
+import { runNightly, sampleRss } from '../pipeline/nightly.ts';
 import { formatSummary } from './format-summary.ts';
 import { exportActors } from './export-actors.ts';
 import { buildSite } from '../site/build-site.ts';
@@ -33,9 +33,11 @@ export async function main(argv: string[]): Promise<number> {
           if (opts.command === 'build') {
             progress.start('site');
             const t0 = performance.now();
+            const rss = sampleRss();
             try {
               pages = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, siteUrl: cfg.site.url }).then((r) => r.pages));
               run.summary.stageMs.site = Math.round(performance.now() - t0);
+              run.summary.stageRssMb.site = rss.stop();
               progress.end('site', run.summary.stageMs.site);
             } catch (e) {
               run.copy.discard();

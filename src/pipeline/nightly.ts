@@ -39,6 +39,8 @@ export interface NightlySummary {
   expired: number;
   dnsbl: Record<string, number>;
   stageMs: Record<string, number>;
+  /** Highest resident memory seen while each stage ran, in MB (sampled every 50 ms and at the end). */
+  stageRssMb: Record<string, number>;
 }
 
 export interface NightlyRun {
@@ -53,13 +55,16 @@ export interface NightlyRun {
  */
 export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<NightlyRun> {
   const stageMs: Record<string, number> = {};
+  const stageRssMb: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
     deps.progress?.start(name);
     const t0 = performance.now();
+    const peak = sampleRss();
     try {
       return await f();
     } finally {
       stageMs[name] = Math.round(performance.now() - t0);
+      stageRssMb[name] = peak.stop();
       deps.progress?.end(name, stageMs[name]);
     }
   };
@@ -109,7 +114,7 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       copy,
       summary: {
         runId, asOf, files: paths.length, lines: ingest.counts, actorsSeen, actorsScored: scored,
-        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs,
+        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb,
       },
     };
   } catch (e) {
@@ -118,4 +123,15 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
   }
 }
 
-
+/** Samples resident memory while a stage runs; synchronous stages are covered by the final sample. */
+export function sampleRss(): { stop(): number } {
+  let max = process.memoryUsage.rss();
+  const timer = setInterval(() => { max = Math.max(max, process.memoryUsage.rss()); }, 50);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return Math.round(Math.max(max, process.memoryUsage.rss()) / 1048576);
+    },
+  };
+}
