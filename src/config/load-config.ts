@@ -33,7 +33,11 @@ function resolvePaths(cfg: Config, base: string): Config {
     logs: cfg.logs.map(abs),
     db: abs(cfg.db),
     out: abs(cfg.out),
-    geo: { city: cfg.geo.city && abs(cfg.geo.city), asn: cfg.geo.asn && abs(cfg.geo.asn) },
+    geo: {
+      city: cfg.geo.city && abs(cfg.geo.city), asn: cfg.geo.asn && abs(cfg.geo.asn),
+      country: cfg.geo.country && abs(cfg.geo.country), torExitList: cfg.geo.torExitList && abs(cfg.geo.torExitList),
+    },
+    rdap: { ...cfg.rdap, bootstrapFile: cfg.rdap.bootstrapFile && abs(cfg.rdap.bootstrapFile) },
   };
 }
 

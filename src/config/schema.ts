@@ -41,6 +41,14 @@ export const configSchema = z.strictObject({
   maxLineBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /** Only connections from these ranges may name the client in X-Forwarded-For. */
   trustedProxies: z.array(z.string()).default([]),
+  /** Days an aged-out page stays up (noindex, "no activity since …") before it is removed. */
+  expiredGraceDays: z.int().min(0).max(3650).default(30),
+  /** Research scanners (data/scanners/: Censys, Shodan…): labelled; true also lists them in the blocklists. */
+  researchScannersInBlocklists: z.boolean().default(false),
+  /** Shared addresses (many user agents, mobile carriers, proxy/cloud egress) publish only at threshold + this, or on a critical signature. */
+  sharedExtraPoints: z.int().min(0).max(100).default(20),
+  /** Distinct user agents from one address at which it is treated as shared (an office or carrier NAT). */
+  sharedMinUserAgents: z.int().min(2).max(10_000).default(12),
   /** Ranges never published (the operator's own networks, partners, monitoring). */
   allowlist: z.array(z.string()).default([]),
   geo: z.strictObject({
@@ -48,6 +56,26 @@ export const configSchema = z.strictObject({
     city: z.string().nullable().default(null),
     /** MaxMind GeoLite2/GeoIP2 ASN .mmdb; null = bundled @ip-location-db/asn ranges. */
     asn: z.string().nullable().default(null),
+    /** MaxMind GeoLite2/GeoIP2 Country .mmdb: the country when no City database is set (or it has none for an address). */
+    country: z.string().nullable().default(null),
+    /** Tor exit list the operator downloads (one address per line, or the exit-addresses format); never fetched by Pillory. */
+    torExitList: z.string().nullable().default(null),
+  }).prefault({}),
+  /** Abuse contacts from the registries' RDAP service (skipped when offline). */
+  rdap: z.strictObject({
+    enabled: z.boolean().default(true),
+    /** Deadline per HTTPS request, in milliseconds. */
+    timeoutMs: z.int().min(100).max(60_000).default(5_000),
+    /** Requests in flight at once. */
+    concurrency: z.int().min(1).max(16).default(4),
+    /** A network's contact is reused this many days before it is looked up again. */
+    ttlDays: z.number().positive().max(365).default(28),
+    /** A failed lookup is retried after this many hours. */
+    retryHours: z.number().positive().max(24 * 30).default(24),
+    /** Most lookups per run (the rest wait for the next night). */
+    maxLookups: z.int().min(0).max(100_000).default(500),
+    /** RDAP server map (IANA bootstrap summary); null = data/rdap/bootstrap.yaml. */
+    bootstrapFile: z.string().nullable().default(null),
   }).prefault({}),
   dnsbl: z.strictObject({
     /** Zones to query (names from data/dnsbl/zones.yaml); retired zones are refused. */
@@ -56,6 +84,20 @@ export const configSchema = z.strictObject({
     timeoutMs: z.int().min(100).max(30_000).default(2_000),
     /** Queries in flight at once. */
     concurrency: z.int().min(1).max(256).default(32),
+    /** A listed / not-listed result is reused this many hours before the address is asked again (zones.yaml may set less). */
+    ttlHours: z.number().positive().max(24 * 90).default(24),
+    /** Per-zone overrides, e.g. { "bl.spamcop.net": { ttlHours: 3 } }. */
+    zoneOptions: z.record(z.string(), z.strictObject({ ttlHours: z.number().positive().max(24 * 90).optional() })).default({}),
+    /** Spamhaus Data Query Service key: Spamhaus zones are then queried through DQS (works from any resolver). */
+    spamhausDqsKey: z.string().regex(/^[A-Za-z0-9]{16,64}$/).nullable().default(null),
+    /** Wall-clock budget for one run's address queries; unsent ones are "not checked" and due next run. */
+    budgetSeconds: z.int().min(5).max(3_600).default(300),
+    /** Stop asking a zone for the rest of the run after this many timeouts (when at least half its queries timed out). */
+    breakerTimeouts: z.int().min(1).max(10_000).default(8),
+    /** Corroboration points per blocklist whose listing means abuse (policy lists such as PBL add none). */
+    pointsPerListing: z.int().min(0).max(50).default(5),
+    /** Most corroboration points DNSBL listings add to one actor. */
+    maxPoints: z.int().min(0).max(50).default(10),
   }).prefault({}),
   redact: z.strictObject({
     /** The operator's own host names: removed from every published string. */

@@ -77,6 +77,14 @@ export function compileMatcher(m: RequestMatcher, ctx: CompileContext, prefix = 
     const want = m.ua_empty;
     leaf('ua_empty', (v) => (v.ua.trim() === '') === want);
   }
+  if (m.referer_regex !== undefined) {
+    const re = regexOf(m.referer_regex, `${prefix}.referer_regex`);
+    leaf('referer_regex', (v) => re.test(v.referer));
+  }
+  if (m.protocol_regex !== undefined) {
+    const re = regexOf(m.protocol_regex, `${prefix}.protocol_regex`);
+    leaf('protocol_regex', (v) => re.test(v.hit.protocol.slice(0, 64)));
+  }
   if (m.method_in !== undefined) {
     const set = new Set(m.method_in);
     leaf('method_in', (v) => set.has(v.hit.method));

@@ -5,15 +5,22 @@ import { normalPath, viewOf, type RequestView } from './request-view.ts';
 /** Evidence kept per signature; `count` still says how many requests there were. */
 export const MAX_EVIDENCE_IDS = 50;
 
+/** Facts about the actor established outside the log (enrichment), which some rules require. */
+export interface ActorFacts {
+  /** Outcome of the crawler check: only 'fake' (a completed mismatch) enables `requires: crawler-fake`. */
+  crawlerCheck?: 'verified' | 'fake' | 'unverified' | null;
+}
+
 /**
  * Signatures that fire for one actor. `hits` are that actor's requests (sorted by time; re-sorted
  * if not). Each rule's per-request `match` selects requests, then its aggregate (if any) decides.
  */
-export function detectActor(hits: readonly Hit[], rules: readonly Rule[]): SignatureHit[] {
+export function detectActor(hits: readonly Hit[], rules: readonly Rule[], facts: ActorFacts = {}): SignatureHit[] {
   const sorted = isSorted(hits) ? hits : [...hits].sort((a, b) => a.ts - b.ts || a.id - b.id);
   const views = sorted.map(viewOf);
   const out: SignatureHit[] = [];
   for (const rule of rules) {
+    if (rule.requires === 'crawler-fake' && facts.crawlerCheck !== 'fake') continue;
     const evidence = evidenceFor(rule, views);
     if (evidence && evidence.length > 0) out.push(signatureOf(rule, evidence));
   }
@@ -51,6 +58,10 @@ export function evidenceFor(rule: Rule, all: readonly RequestView[]): Hit[] | nu
   if (agg.min_distinct_paths !== undefined) {
     const distinct = new Set(ev.map((v) => normalPath(v.path)));
     if (distinct.size < agg.min_distinct_paths) return null;
+  }
+  if (agg.min_distinct_uas !== undefined) {
+    const distinct = new Set(ev.map((v) => v.ua));
+    if (distinct.size < agg.min_distinct_uas) return null;
   }
   return ev.map((v) => v.hit);
 }

@@ -14,6 +14,8 @@ export interface RequestMatcher {
   ua_in_list?: string | undefined;
   ua_regex?: string | undefined;
   ua_empty?: boolean | undefined;
+  referer_regex?: string | undefined;
+  protocol_regex?: string | undefined;
   method_in?: string[] | undefined;
   status_in?: number[] | undefined;
   tag_in?: string[] | undefined;
@@ -36,6 +38,10 @@ export const requestMatcherSchema: z.ZodType<RequestMatcher> = z.lazy(() =>
     ua_in_list: listName.optional(),
     ua_regex: z.string().min(1).optional(),
     ua_empty: z.boolean().optional(),
+    /** Case-insensitive regex on the decoded referer ('' when the log had '-'). */
+    referer_regex: z.string().min(1).optional(),
+    /** Case-insensitive regex on the protocol of the request line, e.g. HTTP/1.1. */
+    protocol_regex: z.string().min(1).optional(),
     method_in: z.array(z.string().regex(/^[A-Z]{1,20}$/)).min(1).optional(),
     status_in: z.array(z.int().min(100).max(999)).min(1).optional(),
     tag_in: z.array(z.enum(['tls-handshake', 'rdp-probe', 'binary', 'no-request', 'empty-request', 'malformed-request'])).min(1).optional(),
@@ -51,6 +57,8 @@ export const aggregateSchema = z.strictObject({
   min_count: z.int().min(1).optional(),
   /** At least this many distinct matching paths (lower case, no query, trailing "/" trimmed). */
   min_distinct_paths: z.int().min(2).optional(),
+  /** At least this many distinct user agents among the matching requests (user agent changing). */
+  min_distinct_uas: z.int().min(2).optional(),
   /** Share of the actor's requests (matching `match` when given) that answered `status`. */
   ratio: z.strictObject({
     status: z.array(z.int().min(100).max(999)).min(1),
@@ -78,6 +86,11 @@ export const ruleSchema = z.strictObject({
   label: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
   severity: z.enum(['low', 'medium', 'high', 'critical']),
   points: z.int().min(1).max(100),
+  /**
+   * Facts from outside the log that must hold before the rule is evaluated: `crawler-fake` = the
+   * actor claims a crawler and a completed reverse+forward DNS check (or range check) refuted it.
+   */
+  requires: z.enum(['crawler-fake']).optional(),
   match: requestMatcherSchema.optional(),
   aggregate: aggregateSchema.optional(),
 }).refine((r) => r.match !== undefined || r.aggregate !== undefined, 'a rule needs `match`, `aggregate` or both');

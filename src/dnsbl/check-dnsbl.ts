@@ -4,6 +4,7 @@ import { createDnsClient, type DnsClient, type DnsOutcome } from '../dns/dns-cli
 import { interpretAnswer, type Verdict } from './interpret-answer.ts';
 import { dnsblQueryName } from './query-name.ts';
 import { runLimited } from './run-limited.ts';
+import { queryZoneOf } from './query-zone.ts';
 import { loadZones, selectZones, type Zone } from './zones.ts';
 
 export { loadZones, selectZones, type Zone } from './zones.ts';
@@ -19,18 +20,36 @@ export interface DnsblOptions {
   zonesFile?: string;
   /** Clock for checkedAt (default Date.now). */
   now?: () => number;
+  /** Only pairs for which this is true are queried and get a result (the rest are fresh in the cache). Default: all. */
+  isDue?: (ip: string, zone: string) => boolean;
+  /** Wall-clock budget for the address queries in ms; queries not started by then are "not checked". Default: none. */
+  budgetMs?: number;
+  /** A zone whose queries time out this many times (and at least half of its answers) is not asked again this run. Default 8. */
+  breakerTimeouts?: number;
+  /** Spamhaus Data Query Service key: Spamhaus zones are then queried under <key>.<list>.dq.spamhaus.net. */
+  spamhausDqsKey?: string | null;
+}
+
+export interface DnsblRunStats {
+  /** Address queries sent (retries not counted). */
+  queries: number;
+  /** Pairs left out because their cached result is still fresh. */
+  fresh: number;
+  /** Pairs not queried because their zone stopped answering or the budget ran out. */
+  notChecked: number;
 }
 
 const RETRIES = 1;
+const DEFAULT_BREAKER = 8;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** A query with one retry after a short backoff, only when the first attempt timed out. */
-async function queryWithRetry(client: DnsClient, name: string, timeoutMs: number): Promise<DnsOutcome> {
+/** A query with one retry after a short backoff, only when the first attempt timed out and the zone still answers. */
+async function queryWithRetry(client: DnsClient, name: string, timeoutMs: number, stillWanted: () => boolean = () => true): Promise<DnsOutcome> {
   let outcome = await client.queryA(name);
-  for (let attempt = 1; attempt <= RETRIES && 'error' in outcome && outcome.error === 'timeout'; attempt++) {
+  for (let attempt = 1; attempt <= RETRIES && 'error' in outcome && outcome.error === 'timeout' && stillWanted(); attempt++) {
     await sleep(Math.min(250, Math.floor(timeoutMs / 4)) * attempt);
     outcome = await client.queryA(name);
   }
@@ -48,29 +67,43 @@ function judgeProbes(zone: Zone, listed: DnsOutcome, clean: DnsOutcome): ZoneHea
   return { zone: zone.zone, ok: true, detail: 'test points answer as RFC 5782 requires' };
 }
 
+/** Health of each zone from its RFC 5782 test points, through the same bounded pool as real queries. */
+export async function probeZones(zones: readonly Zone[], dns: DnsClient, opts: { timeoutMs: number; concurrency: number; spamhausDqsKey?: string | null }): Promise<ZoneHealth[]> {
+  const probes = await runLimited(
+    zones.flatMap((z) => ['127.0.0.2', '127.0.0.1'].map((p) => () => queryWithRetry(dns, dnsblQueryName(p, queryZoneOf(z, opts.spamhausDqsKey)), opts.timeoutMs))),
+    Math.max(1, opts.concurrency),
+  );
+  return zones.map((z, i) => judgeProbes(z, probes[2 * i]!, probes[2 * i + 1]!));
+}
+
 /**
- * Check addresses against DNS blocklists. Every address gets one result per selected zone:
+ * Check addresses against DNS blocklists. Every due (address, zone) pair gets one result:
  * listed / not_listed / error / skipped. Zones failing their health probe, or breaking during the
- * run, turn every result of theirs into an error — never into "not listed".
+ * run, turn every result of theirs into an error — never into "not listed". A zone that keeps
+ * timing out is no longer asked (its unsent pairs are errors), and a run-wide budget caps the
+ * wall-clock time, so a night with dead zones still ends on time.
  */
 export async function checkDnsbl(
   ips: string[],
   opts: DnsblOptions,
   client?: DnsClient,
-): Promise<{ results: Map<string, DnsblResult[]>; health: ZoneHealth[] }> {
+): Promise<{ results: Map<string, DnsblResult[]>; health: ZoneHealth[]; stats: DnsblRunStats }> {
   const zones = selectZones(opts.zones, loadZones(opts.zonesFile));
   const now = opts.now ?? Date.now;
   const dns = client ?? createDnsClient({ resolver: opts.resolver, timeoutMs: opts.timeoutMs });
   const limit = Math.max(1, opts.concurrency);
+  const isDue = opts.isDue ?? (() => true);
+  const breakerAt = Math.max(1, opts.breakerTimeouts ?? DEFAULT_BREAKER);
+  const stats: DnsblRunStats = { queries: 0, fresh: 0, notChecked: 0 };
 
-  // both test points of every zone go through the same bounded pool as the real queries
-  const probes = await runLimited(
-    zones.flatMap((z) => ['127.0.0.2', '127.0.0.1'].map((p) => () => queryWithRetry(dns, dnsblQueryName(p, z.zone), opts.timeoutMs))),
-    limit,
-  );
-  const health = zones.map((z, i) => judgeProbes(z, probes[2 * i]!, probes[2 * i + 1]!));
+  const health = await probeZones(zones, dns, { timeoutMs: opts.timeoutMs, concurrency: limit, spamhausDqsKey: opts.spamhausDqsKey });
   const broken = new Map<string, string>();
   for (const h of health) if (!h.ok) broken.set(h.zone, h.detail);
+  // zones that stopped answering: their unsent queries are "not checked", answers already in stay valid
+  const silent = new Map<string, string>();
+  const tally = new Map<string, { timeouts: number; answered: number }>(zones.map((z) => [z.zone, { timeouts: 0, answered: 0 }]));
+  const started = Date.now();
+  const overBudget = () => opts.budgetMs !== undefined && Date.now() - started >= opts.budgetMs;
 
   type Slot = { ip: string; zone: Zone; result: DnsblResult };
   const slots: Slot[] = [];
@@ -82,6 +115,7 @@ export async function checkDnsbl(
     const list: DnsblResult[] = [];
     results.set(ip, list);
     for (const zone of zones) {
+      if (!isDue(ip, zone.zone)) { stats.fresh++; continue; }
       const result: DnsblResult = { zone: zone.zone, status: 'error', meaning: '', codes: '', abuse: false, checkedAt: now() };
       list.push(result);
       if (!canonical) { result.meaning = 'not an address'; continue; }
@@ -93,11 +127,25 @@ export async function checkDnsbl(
       }
       slots.push({ ip, zone, result });
       tasks.push(async () => {
-        // a zone that broke while this query waited in line is not asked again
+        // a zone that broke or fell silent while this query waited in line is not asked again
         if (broken.has(zone.zone)) return;
-        const outcome = await queryWithRetry(dns, dnsblQueryName(canonical, zone.zone), opts.timeoutMs);
+        const why = silent.get(zone.zone) ?? (overBudget() ? 'the run\'s DNSBL time budget ran out' : undefined);
+        if (why !== undefined) {
+          stats.notChecked++;
+          result.meaning = `not checked: ${why}`;
+          return;
+        }
+        stats.queries++;
+        const name = dnsblQueryName(canonical, queryZoneOf(zone, opts.spamhausDqsKey));
+        const outcome = await queryWithRetry(dns, name, opts.timeoutMs, () => !silent.has(zone.zone) && !broken.has(zone.zone));
         const v = interpretAnswer(outcome, zone);
         applyVerdict(result, v, now());
+        const t = tally.get(zone.zone)!;
+        if ('error' in outcome && outcome.error === 'timeout') t.timeouts++;
+        else t.answered++;
+        if (t.timeouts >= breakerAt && t.timeouts >= t.answered && !silent.has(zone.zone)) {
+          silent.set(zone.zone, `zone stopped answering this run (${t.timeouts} queries timed out, ${t.answered} answered)`);
+        }
         if (v.status === 'error' && v.breaksZone && !broken.has(zone.zone)) broken.set(zone.zone, v.meaning);
       });
     }
@@ -107,13 +155,13 @@ export async function checkDnsbl(
   for (const slot of slots) {
     const why = broken.get(slot.zone.zone);
     if (why === undefined) continue;
-    Object.assign(slot.result, { status: 'error', meaning: `zone unavailable this run: ${why}`, abuse: false });
+    Object.assign(slot.result, { status: 'error', meaning: `zone unavailable this run: ${why}`, codes: slot.result.codes, abuse: false });
   }
   for (const h of health) {
-    const why = broken.get(h.zone);
+    const why = broken.get(h.zone) ?? silent.get(h.zone);
     if (h.ok && why !== undefined) Object.assign(h, { ok: false, detail: `broke during the run: ${why}` });
   }
-  return { results, health };
+  return { results, health, stats };
 }
 
 function applyVerdict(result: DnsblResult, v: Verdict, at: number): void {

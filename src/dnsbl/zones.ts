@@ -22,6 +22,8 @@ const zoneSchema = z.strictObject({
   needsRegistration: z.boolean(),
   refusesPublicResolvers: z.boolean(),
   notes: z.string().optional(),
+  /** How long a result stays fresh before the address is asked again (default: dnsbl.ttlHours). */
+  ttlHours: z.number().positive().max(24 * 90).optional(),
   codes: z.array(codeSchema),
 }).refine((z) => (z.status === 'retired') === (z.retired !== undefined), {
   message: 'a retired zone needs "retired: YYYY-MM", an active one must not have it',

@@ -1,6 +1,6 @@
-import { canonicalIp } from '../core/ip.ts';
+import { canonicalIp, ipFamily } from '../core/ip.ts';
 import type { NetworkType } from '../core/types.ts';
-import { defaultNetworkData, type NetworkData } from './network-data.ts';
+import { defaultNetworkData, type NetworkData, type RangeEntry } from './network-data.ts';
 
 const MAX_ORG_LEN = 200;
 
@@ -12,7 +12,7 @@ function words(org: string): string {
 
 /**
  * What kind of network an address is on, decided from data/networks only: a listed address
- * (Tor exits), a listed ASN, then a conservative organisation-name hint. Nothing found → unknown
+ * (Tor exits), a published range, a listed ASN, then a conservative organisation-name hint. Nothing found → unknown
  * (never residential by default). The reason is shown on the page.
  */
 export function classifyNetwork(
@@ -24,6 +24,13 @@ export function classifyNetwork(
   const canonical = canonicalIp(ip);
   const byAddress = canonical ? data.byAddress.get(canonical) : undefined;
   if (byAddress) return { type: byAddress.type, reason: `${canonical} is ${byAddress.what}` };
+
+  if (canonical) {
+    const fam = ipFamily(canonical) === 4 ? 'ipv4' : 'ipv6';
+    let best: RangeEntry | null = null;
+    for (const r of data.ranges) if ((!best || r.bits > best.bits) && r.list.check(canonical, fam)) best = r;
+    if (best) return { type: best.type, reason: `${canonical} is in ${best.cidr}, published by ${best.name}: ${best.what}` };
+  }
 
   const label = org && org.trim() ? org.trim().slice(0, MAX_ORG_LEN) : null;
   if (asn !== null) {

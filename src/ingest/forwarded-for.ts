@@ -28,3 +28,23 @@ export function clientFromForwardedFor(peer: string, forwardedFor: string | null
   }
   return client;
 }
+
+/**
+ * The client of a request from `peer` given every client header its layout logged. X-Forwarded-For is
+ * walked as above; without one, a single-address header (a CDN's CF-Connecting-IP / True-Client-IP, or
+ * X-Real-IP) names the client — again only when the peer is trusted, and only when it is an address.
+ */
+export function clientFromHeaders(
+  peer: string,
+  headers: { forwardedFor: string | null; realIp: string | null; cdnIp: string | null },
+  trusted: BlockList,
+): string {
+  if (!inList(trusted, peer)) return peer;
+  if (headers.forwardedFor && headers.forwardedFor !== '-') return clientFromForwardedFor(peer, headers.forwardedFor, trusted);
+  for (const one of [headers.cdnIp, headers.realIp]) {
+    if (!one || one === '-') continue;
+    const ip = canonicalIp(one.trim());
+    if (ip !== null) return ip;
+  }
+  return peer;
+}

@@ -5,8 +5,11 @@ import type { Hit, LineCounts } from '../core/types.ts';
 import { FINGERPRINT_BYTES, fingerprintOf, matchingFingerprints } from './fingerprint.ts';
 import { ContentShorterThanStart, contentFrom, isGzip, plainSize, readHead } from './log-content.ts';
 import { readLines } from './line-reader.ts';
-import { clientFromForwardedFor } from './forwarded-for.ts';
-import { parseLine, parseLineWithForwardedFor, type LineFormat, type ParseResult } from './parse-line.ts';
+import { stat } from 'node:fs/promises';
+import { clientFromHeaders } from './forwarded-for.ts';
+import { emptyHeaders, NO_TIME, type ParseResult } from './build-hit.ts';
+import { cdnRanges } from './cdn-ranges.ts';
+import { lineParserFor } from './line-parser.ts';
 
 export { expandLogPaths } from './expand-log-paths.ts';
 
@@ -14,7 +17,10 @@ export { expandLogPaths } from './expand-log-paths.ts';
 export interface FileCheckpoint { fingerprint: string; path: string; offset: number; lines: number }
 
 export interface IngestOptions {
+  /** A format name, an nginx log_format string or an Apache LogFormat string (see line-parser.ts). */
   format: string;
+  /** For JSON formats: keys of the field map to override (see json-line.ts). */
+  jsonFields?: Record<string, string | readonly string[]>;
   maxLineBytes: number;
   /** Checkpoints of earlier runs, by fingerprint. Keep every one returned: rotated copies need them. */
   known: ReadonlyMap<string, FileCheckpoint>;
@@ -24,6 +30,8 @@ export interface IngestOptions {
    * proxies the client is taken from that chain (see forwarded-for.ts).
    */
   trustedProxies?: readonly string[];
+  /** Ready CDN ranges switched on by name (data/proxies/<name>.txt), added to trustedProxies. */
+  cdnRanges?: readonly string[];
 }
 
 export interface IngestResult {
@@ -35,8 +43,6 @@ export interface IngestResult {
   oldestTs: number | null;
 }
 
-const FORMATS: readonly LineFormat[] = ['combined', 'common', 'vhost_combined'];
-
 /**
  * Read the lines of `paths` not read before (per `known`), hand every parsed hit to onHit, and count
  * every line. Files are recognised by content, so a renamed, compressed or repeated file never yields
@@ -47,22 +53,26 @@ export async function ingestFiles(
   opts: IngestOptions,
   onHit: (hit: Omit<Hit, 'id'>) => void,
 ): Promise<IngestResult> {
-  const format = opts.format as LineFormat;
-  if (!FORMATS.includes(format)) {
-    throw new PilloryError('bad-format', `log format "${opts.format}" is not supported yet; use one of: ${FORMATS.join(', ')}`);
-  }
+  const parser = lineParserFor(opts.format, opts.jsonFields);
+  const proxies = [...(opts.trustedProxies ?? []), ...cdnRanges(opts.cdnRanges ?? [])];
   let trusted: BlockList | null;
   try {
-    trusted = opts.trustedProxies?.length ? blockListOf(opts.trustedProxies) : null;
+    trusted = proxies.length ? blockListOf(proxies) : null;
   } catch (cause) {
     throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
   }
+  const headers = emptyHeaders();
   const parse = (line: string): ParseResult => {
-    if (!trusted) return parseLine(line, format);
-    const { result, forwardedFor } = parseLineWithForwardedFor(line, format);
-    if (result.ok) result.hit.ip = clientFromForwardedFor(result.hit.ip, forwardedFor, trusted);
+    if (!trusted) return parser(line, null);
+    headers.forwardedFor = null;
+    headers.realIp = null;
+    headers.cdnIp = null;
+    const result = parser(line, headers);
+    if (result.ok) result.hit.ip = clientFromHeaders(result.hit.ip, headers, trusted);
     return result;
   };
+  // a line whose layout has no time (some JSON logs) is dated like the line before it, or by the file
+  let lastTs = 0;
   const counts: LineCounts = { read: 0, parsed: 0, skipped: {} };
   const seen = new Map<string, FileCheckpoint>(opts.known);
   const out = new Map<string, FileCheckpoint>();
@@ -79,6 +89,8 @@ export async function ingestFiles(
     counts.parsed++;
     const hit = r.hit;
     if (badUtf8) hit.badUtf8 = true;
+    if (hit.ts === NO_TIME) hit.ts = lastTs;
+    else lastTs = hit.ts;
     if (newestTs === null || hit.ts > newestTs) newestTs = hit.ts;
     if (oldestTs === null || hit.ts < oldestTs) oldestTs = hit.ts;
     onHit(hit);
@@ -89,6 +101,7 @@ export async function ingestFiles(
       const gz = await isGzip(path);
       const head = await readHead(path, gz, FINGERPRINT_BYTES);
       if (head.length === 0) continue;
+      lastTs = Math.floor((await stat(path)).mtimeMs / 1000) * 1000;
       let from = resumePoint(head, seen);
       const size = await plainSize(path, gz);
       if (from && size !== null && size < from.offset) from = null;

@@ -1,5 +1,5 @@
 import { canonicalIp } from '../core/ip.ts';
-import type { Hit } from '../core/types.ts';
+import type { ParseResult } from './build-hit.ts';
 import { decodeLogEscapes } from './decode-log-escapes.ts';
 import { CLF_TIME_LENGTH, parseClfTime } from './parse-clf-time.ts';
 import { splitRequestLine } from './split-request-line.ts';
@@ -12,7 +12,7 @@ import { splitRequestLine } from './split-request-line.ts';
 
 export type LineFormat = 'combined' | 'common' | 'vhost_combined';
 
-export type ParseResult = { ok: true; hit: Omit<Hit, 'id'> } | { ok: false; reason: string };
+export type { ParseResult } from './build-hit.ts';
 
 const QUOTE = 34;
 const SPACE = 32;
@@ -33,7 +33,8 @@ export function parseLineWithForwardedFor(line: string, format: LineFormat): { r
   return { result, forwardedFor: extra.forwardedFor };
 }
 
-function parseFields(line: string, format: LineFormat, extra: { forwardedFor: string | null } | null): ParseResult {
+/** parseLine writing the `"$http_x_forwarded_for"` field after the user agent (if any) into `extra`. */
+export function parseFields(line: string, format: LineFormat, extra: { forwardedFor: string | null } | null): ParseResult {
   if (format !== 'vhost_combined') return parseClf(line, format, extra);
   const sp = line.indexOf(' ');
   if (sp <= 0) return line.length === 0 ? fail('blank') : fail('malformed');
@@ -161,7 +162,7 @@ function quotedAt(line: string, at: number): number | null {
 }
 
 /** Index of the next quote not preceded by an odd number of backslashes, or -1. */
-function unescapedQuote(line: string, from: number): number {
+export function unescapedQuote(line: string, from: number): number {
   let q = line.indexOf('"', from);
   while (q >= 0) {
     let bs = 0;
@@ -178,7 +179,7 @@ function tokenEnd(line: string, from: number): number {
 }
 
 /** Non-negative integer from the digits in line[from..to), -1 when empty or not all digits. */
-function digits(line: string, from: number, to: number): number {
+export function digits(line: string, from: number, to: number): number {
   if (to <= from) return -1;
   let n = 0;
   for (let i = from; i < to; i++) {
@@ -193,7 +194,7 @@ function digits(line: string, from: number, to: number): number {
 const IP_CACHE_MAX = 8192;
 const ipCache = new Map<string, string | null>();
 
-function cachedCanonicalIp(s: string): string | null {
+export function cachedCanonicalIp(s: string): string | null {
   if (isCanonicalIPv4(s)) return s;
   const hit = ipCache.get(s);
   if (hit !== undefined) return hit;

@@ -121,6 +121,8 @@ export interface ActorReport extends ActorSummary {
   dnsbl: DnsblRow[];
   /** From RDAP when the snapshot has `actors.abuse_email` (and `abuse_source`); null otherwise. */
   abuse: AbuseContact | null;
+  /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
+  dropsBelowAt: number | null;
 }
 
 export interface AbuseContact {

@@ -29,7 +29,7 @@ interface ReportRow extends SummaryRow {
   raw_score: number; peak_score: number; last_offence: number | null; region: string | null;
   city: string | null; network_reason: string | null; geo_source: string | null;
   crawler: string | null; crawler_check: string | null;
-  abuse_email: string | null; abuse_source: string | null;
+  abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -151,7 +151,13 @@ export class SnapshotReader {
     const abuseCols = actorCols.has('abuse_email')
       ? `, abuse_email, ${actorCols.has('abuse_source') ? 'abuse_source' : 'NULL AS abuse_source'}`
       : ', NULL AS abuse_email, NULL AS abuse_source';
-    const hasChanges = db.prepare<[], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = 'publication_changes'").get()!.n > 0;
+    const hasTable = (name: string) => db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
+    const hasChanges = hasTable('publication_changes');
+    // actor_days keeps per-day counts after old hits are pruned; older snapshots only have the hits
+    const daysSql = hasTable('actor_days')
+      ? `SELECT CAST(strftime('%s', day) AS INTEGER) / 86400 AS d, requests AS n FROM actor_days WHERE actor = ? ORDER BY day`
+      : `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
+    const dropsCol = actorCols.has('drops_below_at') ? ', drops_below_at' : ', NULL AS drops_below_at';
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
@@ -159,10 +165,10 @@ export class SnapshotReader {
         'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
       actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
-        network_reason, geo_source, crawler, crawler_check${abuseCols} FROM actors WHERE slug = ? AND published = 1`),
+        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol} FROM actors WHERE slug = ? AND published = 1`),
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
-      days: db.prepare<[string], { d: number; n: number }>(`SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`),
+      days: db.prepare<[string], { d: number; n: number }>(daysSql),
       hours: db.prepare<[string], { h: number; n: number }>(`SELECT (ts / ${HOUR_MS}) % 24 AS h, count(*) AS n FROM hits WHERE actor = ? GROUP BY h`),
       statuses: db.prepare<[string], { c: number; n: number }>('SELECT status / 100 AS c, count(*) AS n FROM hits WHERE actor = ? GROUP BY c ORDER BY c'),
       reasons: db.prepare<[], { actor: string; rule_id: string; label: string }>(
@@ -297,6 +303,7 @@ export class SnapshotReader {
       signatures,
       dnsbl,
       abuse: abuseOf(r),
+      dropsBelowAt: r.drops_below_at,
     };
   }
 

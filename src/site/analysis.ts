@@ -34,7 +34,7 @@ export function analysisFor(r: ActorReport, activity: Activity, near: Neighbours
   if (r.asn !== null) {
     out.push(`The address is announced by AS${r.asn}${r.org ? ` (${r.org})` : ''}, classified as ${networkLabel(r.networkType)}${r.countryName ? `, and located in ${r.countryName}` : ''}.`);
   }
-  if (near.samePrefixTotal > 0) out.push(`${count(near.samePrefixTotal, 'other published address', 'other published addresses')} share its ${near.prefix} block.`);
+  if (near.samePrefixTotal > 0) out.push(`${count(near.samePrefixTotal, 'other published address', 'other published addresses')} ${near.samePrefixTotal === 1 ? 'shares' : 'share'} its ${near.prefix} block.`);
   const answered = r.dnsbl.filter((d) => d.status === 'listed' || d.status === 'not_listed');
   const listed = answered.filter((d) => d.status === 'listed');
   if (answered.length > 0) {

@@ -1,7 +1,7 @@
 // Runs the Astro static build over one snapshot. The snapshot path and site URL reach the pages
 // through the environment (astro.config.ts and src/lib/snapshot.ts read them), so both are set for
 // the duration of the build and restored afterwards.
-import { cp, mkdir, mkdtemp, readdir, rename, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { build } from 'astro';
@@ -35,6 +35,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number
   // chunks. Building into a private folder inside the project avoids the shared folder.
   const cwd = process.cwd();
   await mkdir(path.join(ROOT, '.astro'), { recursive: true });
+  await sweepStaging(path.join(ROOT, '.astro'));
   const staging = await mkdtemp(path.join(ROOT, '.astro', 'out-'));
   try {
     if (cwd !== ROOT.replace(/[\\/]$/, '')) process.chdir(ROOT);
@@ -55,6 +56,17 @@ export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number
   // Astro's content layer leaves two server-only stubs in a static outDir; they serve no page.
   await Promise.all(['content-assets.mjs', 'content-modules.mjs'].map((f) => rm(path.join(outDir, f), { force: true })));
   return { pages: await countHtml(outDir) };
+}
+
+/** Astro can recreate an empty staging folder after the build; drop old empty ones (rmdir never removes a full one). */
+async function sweepStaging(dir: string): Promise<void> {
+  const old = Date.now() - 10 * 60_000;
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    if (!e.isDirectory() || !e.name.startsWith('out-')) continue;
+    const p = path.join(dir, e.name);
+    const s = await stat(p).catch(() => null);
+    if (s && s.mtimeMs < old) await rmdir(p).catch(() => undefined);
+  }
 }
 
 function restore(name: string, value: string | undefined): void {

@@ -3,7 +3,9 @@
 import type { ActorReport, SiteMeta } from '../lib/snapshot-types.ts';
 import { dropsBelowAt } from '../score/score.ts';
 
-export function agesOutAt(r: Pick<ActorReport, 'rawScore' | 'lastOffence'>, meta: Pick<SiteMeta, 'publishThreshold' | 'halfLifeDays'>): number | null {
-  if (r.lastOffence === null) return null;
+export function agesOutAt(r: Pick<ActorReport, 'rawScore' | 'lastOffence'> & { dropsBelowAt?: number | null }, meta: Pick<SiteMeta, 'publishThreshold' | 'halfLifeDays'>): number | null {
+  if (typeof r.dropsBelowAt === 'number') return r.dropsBelowAt; // the pipeline's own answer wins
+  // a half-life of 0 turns decay off (the scorer keeps the raw score): nothing ages out by itself
+  if (r.lastOffence === null || !(meta.halfLifeDays > 0)) return null;
   return dropsBelowAt(r.rawScore, r.lastOffence, meta.publishThreshold, meta.halfLifeDays);
 }

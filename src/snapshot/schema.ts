@@ -80,7 +80,20 @@ CREATE TABLE IF NOT EXISTS actors (
   geo_source      TEXT,
   crawler         TEXT,               -- claimed crawler name, e.g. Googlebot
   crawler_check   TEXT,               -- verified | fake | unverified | null
-  updated_at      INTEGER NOT NULL
+  updated_at      INTEGER NOT NULL,
+  dnsbl_points    INTEGER NOT NULL DEFAULT 0, -- corroboration from abuse listings (stage-dnsbl), capped
+  dnsbl_reason    TEXT,               -- "listed for abuse by zen.spamhaus.org (XBL: …)", null when 0 points
+  abuse_email     TEXT,               -- the network's abuse mailbox from RDAP, null when none was found
+  abuse_source    TEXT,               -- "RDAP rdap.db.ripe.net, network 192.0.2.0 - 192.0.2.255 (EXAMPLE-NET)"
+  abuse_network   TEXT,               -- key of the abuse table row the contact came from
+  peak_at         INTEGER,            -- ts of the last offending request when peak_score was reached
+  drops_below_at  INTEGER,            -- when today's score falls below the threshold if nothing new happens; null = never (ageing off)
+  status          TEXT NOT NULL DEFAULT 'none', -- published | expired (aged out: noindex page, not in blocklists) | removed (grace over) | none (never published)
+  expired_at      INTEGER,            -- when the score fell below the threshold (status expired/removed)
+  in_blocklist    INTEGER NOT NULL DEFAULT 0,   -- 1 when published and blocklist-worthy (research scanners are not, unless config says so)
+  shared          INTEGER NOT NULL DEFAULT 0,   -- 1 when the address is likely shared by many people (needs more evidence; no range advice)
+  shared_reason   TEXT,               -- why it is treated as shared (distinct user agents, mobile carrier, proxy/cloud egress)
+  scanner         TEXT                -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
 );
 CREATE INDEX IF NOT EXISTS actors_published ON actors(published, score);
 
@@ -130,4 +143,20 @@ CREATE TABLE IF NOT EXISTS dnsbl (
   checked_at INTEGER NOT NULL,
   PRIMARY KEY (actor, zone)
 );
+
+-- RDAP abuse contacts, one row per registry network (an address range), cached for weeks.
+CREATE TABLE IF NOT EXISTS abuse (
+  network    TEXT PRIMARY KEY,  -- "start - end" as canonical addresses, or "ip <address>" for a failed lookup
+  family     INTEGER NOT NULL,  -- 4 or 6
+  start_ip   TEXT NOT NULL,
+  end_ip     TEXT NOT NULL,
+  handle     TEXT,              -- the registry's handle of the network
+  name       TEXT,              -- the network's name
+  email      TEXT,              -- abuse mailbox, null when the registry names none
+  server     TEXT,              -- RDAP server host that answered
+  status     TEXT NOT NULL,     -- ok | no_contact | error
+  detail     TEXT NOT NULL,     -- for error: what went wrong
+  fetched_at INTEGER NOT NULL   -- epoch ms
+);
+CREATE INDEX IF NOT EXISTS abuse_start ON abuse(family, start_ip);
 `;

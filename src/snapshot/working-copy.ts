@@ -64,7 +64,22 @@ function initSchema(db: Db, livePath: string): void {
     }
   }
   db.exec(SCHEMA_SQL);
+  addMissingColumns(db, 'actors', {
+    dnsbl_points: 'INTEGER NOT NULL DEFAULT 0', dnsbl_reason: 'TEXT', abuse_email: 'TEXT', abuse_source: 'TEXT', abuse_network: 'TEXT',
+  });
+  addMissingColumns(db, 'actors', {
+    peak_at: 'INTEGER', drops_below_at: 'INTEGER', status: "TEXT NOT NULL DEFAULT 'none'", expired_at: 'INTEGER',
+    in_blocklist: 'INTEGER NOT NULL DEFAULT 0', shared: 'INTEGER NOT NULL DEFAULT 0', shared_reason: 'TEXT', scanner: 'TEXT',
+  });
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
+}
+
+/** Columns added after a snapshot was first written: ALTER TABLE for the ones an older file lacks. */
+function addMissingColumns(db: Db, table: string, columns: Record<string, string>): void {
+  const have = new Set((db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name));
+  for (const [name, type] of Object.entries(columns)) {
+    if (!have.has(name)) db.exec(`ALTER TABLE ${table} ADD COLUMN ${name} ${type}`);
+  }
 }
 
 function fsyncFile(path: string): void {

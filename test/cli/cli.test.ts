@@ -41,7 +41,7 @@ describe('pillory build on the bundled demo (the README path)', () => {
     const rows = out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(rows.length).toBe(2273);
     const row = rows.find((r) => r.ip === '195.250.34.144')!;
-    expect(Object.keys(row)).toEqual(['ip', 'requests', 'score', 'verdict', 'published', 'signatures', 'country', 'asn', 'network']);
+    expect(Object.keys(row)).toEqual(['ip', 'requests', 'score', 'verdict', 'published', 'signatures', 'country', 'asn', 'network', 'network_reason', 'dnsbl', 'abuse']);
     expect(row).toMatchObject({ ip: '195.250.34.144', published: true, country: 'IT', asn: 31034 });
     expect((row.signatures as { id: string; points: number }[]).reduce((n, s) => n + s.points, 0)).toBe(row.score);
     const google = rows.find((r) => r.ip === '66.249.73.135')!;

@@ -12,7 +12,7 @@ const many = (n: number, f: (i: number) => Partial<Hit> & { sec?: number }) => A
 describe('detectActor — one signature per table row', () => {
   it.each<[string, Hit[], string[]]>([
     ['phpunit eval-stdin', [hit({ target: '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php', status: 404 })], ['exploit-path']],
-    ['cgi-bin traversal, double-encoded', [hit({ target: '/cgi-bin/%252e%252e/%252e%252e/bin/sh', status: 400 })], ['exploit-path', 'traversal-probe']],
+    ['cgi-bin traversal, double-encoded', [hit({ target: '/cgi-bin/%252e%252e/%252e%252e/bin/sh', status: 400 })], ['bad-request', 'exploit-path', 'traversal-probe']],
     ['web shell', [hit({ target: '/uploads/c99shell.php', status: 404 })], ['webshell-probe']],
     ['one admin panel 404', [hit({ target: '/wp-login.php', status: 404 })], ['admin-panel-probe']],
     ['admin panel that exists', [hit({ target: '/wp-login.php', status: 200 })], []],
@@ -29,7 +29,7 @@ describe('detectActor — one signature per table row', () => {
     ['sqli in query', [hit({ target: '/p?id=1+union+select+1,2' })], ['sqli-probe']],
     ['xss in query', [hit({ target: '/s?q=%3Cscript%3Ealert(1)%3C/script%3E' })], ['xss-probe']],
     ['traversal to /etc/passwd', [hit({ target: '/dl?f=../../../etc/passwd', status: 404 })], ['traversal-probe', 'traversal-system-file']],
-    ['TLS bytes', [hit({ method: '', target: '', status: 400, tag: 'tls-handshake', ua: 'x' })], ['protocol-probe']],
+    ['TLS bytes', [hit({ method: '', target: '', status: 400, tag: 'tls-handshake', ua: 'x' })], ['bad-request', 'protocol-probe']],
     ['PROPFIND', [hit({ method: 'PROPFIND' })], ['unusual-method']],
     ['author enumeration', [hit({ target: '/?author=2', status: 301 })], ['wp-user-enum']],
     ['xmlrpc missing', [hit({ target: '/xmlrpc.php', status: 404 })], ['xmlrpc-probe']],

@@ -59,7 +59,7 @@ describe.each(rules.map((r) => [r.id, r] as const))('rule %s', (_id, rule: Rule)
         return h;
       }).filter((h) => h !== null);
       if (rule.test) for (const h of hits) rule.test(viewOf(h), fired);
-      const got = detectActor(hits, [rule]).some((sig) => sig.ruleId === rule.id);
+      const got = detectActor(hits, [rule], rule.requires === 'crawler-fake' ? { crawlerCheck: 'fake' } : {}).some((sig) => sig.ruleId === rule.id);
       if (got !== (s.expect === 'match')) {
         problems.push(`${file}:${s.lineNo}: expected ${s.expect} (${s.why}) but the rule ${got ? 'fired' : 'did not fire'}`);
       }

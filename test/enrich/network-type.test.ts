@@ -12,7 +12,7 @@ describe('classifyNetwork: well-known networks from data/networks', () => {
     [24940, 'Hetzner Online GmbH', 'hosting', 'AS24940 (Hetzner Online GmbH) is a cloud or hosting provider'],
     [16276, 'OVH SAS', 'hosting', 'AS16276 (OVH SAS) is a cloud or hosting provider'],
     [8075, 'Microsoft Corporation', 'hosting', 'AS8075 (Microsoft Corporation) is a cloud provider'],
-    [15169, 'Google LLC', 'hosting', 'AS15169 (Google LLC) is a cloud provider'],
+    [15169, 'Google LLC', 'hosting', "AS15169 (Google LLC) is Google's own network (its crawlers and services, and some Google Cloud)"],
     [396982, 'Google LLC', 'hosting', 'AS396982 (Google LLC) is a cloud provider'],
     [20473, 'The Constant Company, LLC', 'hosting', 'AS20473 (The Constant Company, LLC) is a cloud provider'],
     [63949, 'Akamai Connected Cloud', 'hosting', 'AS63949 (Akamai Connected Cloud) is a cloud provider'],
@@ -61,5 +61,26 @@ describe('classifyNetwork: well-known networks from data/networks', () => {
     writeFileSync(join(dir, 'a.yaml'), 'type: hosting\nwhat: x\nnetworks: [{ asn: 64500, name: A }]\n');
     writeFileSync(join(dir, 'b.yaml'), 'type: mobile\nwhat: y\nnetworks: [{ asn: 64500, name: B }]\n');
     expect(() => loadNetworkData(dir)).toThrow(/AS64500 is already listed as hosting/);
+  });
+});
+
+describe('published cloud ranges (data/networks/cloud-ranges.yaml)', () => {
+  it.each([
+    ['3.80.12.5', 'hosting', '3.80.12.5 is in 3.80.0.0/12, published by Amazon Web Services (EC2, us-east-1): a cloud provider'],
+    ['35.186.1.1', 'hosting', '35.186.1.1 is in 35.184.0.0/13, published by Google Cloud: a cloud provider'],
+    ['20.200.0.1', 'hosting', '20.200.0.1 is in 20.192.0.0/10, published by Microsoft Azure: a cloud provider'],
+    ['150.136.7.7', 'hosting', '150.136.7.7 is in 150.136.0.0/16, published by Oracle Cloud Infrastructure: a cloud provider'],
+  ])('%s → %s', (ip, type, reason) => {
+    // the range wins even when the ASN data says nothing
+    expect(classifyNetwork(null, null, ip)).toEqual({ type, reason });
+  });
+
+  it('the most specific range wins, and a bad CIDR is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pillory-net-'));
+    writeFileSync(join(dir, 'a.yaml'), 'type: hosting\nwhat: a cloud provider\nranges: [{ cidr: 198.51.100.0/24, name: Big }, { cidr: 198.51.100.128/25, name: Small }]\n');
+    expect(classifyNetwork(null, null, '198.51.100.200', loadNetworkData(dir)).reason).toBe('198.51.100.200 is in 198.51.100.128/25, published by Small: a cloud provider');
+    expect(classifyNetwork(null, null, '198.51.100.7', loadNetworkData(dir)).reason).toBe('198.51.100.7 is in 198.51.100.0/24, published by Big: a cloud provider');
+    writeFileSync(join(dir, 'b.yaml'), 'type: hosting\nwhat: x\nranges: [{ cidr: 198.51.100.0/33, name: Bad }]\n');
+    expect(() => loadNetworkData(dir)).toThrow(/"198\.51\.100\.0\/33" is not a CIDR block/);
   });
 });

@@ -1,0 +1,219 @@
+import { isUtf8 } from 'node:buffer';
+import { PilloryError } from '../core/errors.ts';
+import { hitFromFields, NO_TIME, type ClientHeaders, type HitFields, type LineParser, type ParseResult } from './build-hit.ts';
+import { epochToMs, parseIsoTime } from './parse-iso-time.ts';
+import { CLF_TIME_LENGTH, parseClfTime } from './parse-clf-time.ts';
+import { cachedCanonicalIp } from './parse-line.ts';
+
+// JSON-lines access logs. nginx `escape=json` writes real JSON; nginx `escape=default` (the default!)
+// writes `\xHH` for quotes, backslashes and bytes ≥ 0x7F, which JSON.parse rejects: those runs are
+// decoded to bytes, read as UTF-8 (invalid → U+FFFD, flagged) and re-escaped before parsing.
+// Which key holds what is a field map: presets for nginx-style names, Caddy and Traefik, or the
+// operator's own. Each entry lists candidate paths (dot-separated); the first present one wins.
+
+export const JSON_FIELDS = ['ip', 'time', 'request', 'method', 'target', 'query', 'protocol', 'status', 'bytes',
+  'referer', 'ua', 'host', 'forwardedFor', 'realIp', 'cdnIp'] as const;
+export type JsonField = (typeof JSON_FIELDS)[number];
+export type JsonFieldMap = Partial<Record<JsonField, string | readonly string[]>>;
+
+/** nginx-style names (what people put in `log_format … escape=json`) and other common spellings. */
+export const GENERIC_JSON_FIELDS: JsonFieldMap = {
+  ip: ['remote_addr', 'client_ip', 'clientip', 'remote_ip', 'ip', 'client'],
+  time: ['time_iso8601', 'time', 'timestamp', '@timestamp', 'time_local', 'msec', 'ts', 'start_time'],
+  request: ['request'],
+  method: ['request_method', 'method', 'verb'],
+  target: ['request_uri', 'uri', 'path', 'url'],
+  query: ['args', 'query_string', 'query'],
+  protocol: ['server_protocol', 'protocol', 'proto'],
+  status: ['status', 'status_code', 'response_code'],
+  bytes: ['body_bytes_sent', 'bytes_sent', 'bytes', 'size', 'response_size'],
+  referer: ['http_referer', 'referer', 'referrer'],
+  ua: ['http_user_agent', 'user_agent', 'user-agent', 'ua', 'agent'],
+  host: ['host', 'http_host', 'server_name', 'vhost'],
+  forwardedFor: ['http_x_forwarded_for', 'x_forwarded_for', 'xff', 'x-forwarded-for'],
+  realIp: ['http_x_real_ip', 'x_real_ip', 'x-real-ip'],
+  cdnIp: ['http_cf_connecting_ip', 'http_true_client_ip', 'http_fastly_client_ip'],
+};
+
+/**
+ * Caddy's `log` directive (JSON encoder). The peer is `request.remote_ip`; Caddy's own `client_ip` is
+ * not used, so the client is chosen by Pillory's trustedProxies like for every other layout.
+ */
+export const CADDY_JSON_FIELDS: JsonFieldMap = {
+  ip: 'request.remote_ip', time: 'ts', method: 'request.method', target: 'request.uri', protocol: 'request.proto',
+  status: 'status', bytes: 'size', referer: 'request.headers.Referer', ua: 'request.headers.User-Agent',
+  host: 'request.host', forwardedFor: 'request.headers.X-Forwarded-For', realIp: 'request.headers.X-Real-Ip',
+  cdnIp: ['request.headers.Cf-Connecting-Ip', 'request.headers.True-Client-Ip'],
+};
+
+/** Traefik's access log with `format: json` (request headers appear as `request_<Name>` when kept). */
+export const TRAEFIK_JSON_FIELDS: JsonFieldMap = {
+  ip: 'ClientHost', time: ['StartUTC', 'time'], method: 'RequestMethod', target: 'RequestPath', protocol: 'RequestProtocol',
+  status: 'DownstreamStatus', bytes: 'DownstreamContentSize', referer: 'request_Referer', ua: 'request_User-Agent',
+  host: 'RequestHost', forwardedFor: 'request_X-Forwarded-For', realIp: 'request_X-Real-Ip',
+  cdnIp: ['request_Cf-Connecting-Ip', 'request_True-Client-Ip'],
+};
+
+type Path = readonly string[];
+type Compiled = Record<JsonField, Path[]>;
+
+function compileMap(map: JsonFieldMap): Compiled {
+  const out = {} as Compiled;
+  for (const k of JSON_FIELDS) {
+    const v = map[k];
+    const list = v === undefined ? [] : typeof v === 'string' ? [v] : v;
+    out[k] = list.map((p) => p.split('.'));
+  }
+  return out;
+}
+
+/** Validate an operator's field map (unknown keys are a config error) and put it over `base`. */
+export function jsonFieldMapOf(custom: Record<string, string | readonly string[]>, base: JsonFieldMap = GENERIC_JSON_FIELDS): JsonFieldMap {
+  for (const k of Object.keys(custom)) {
+    if (!(JSON_FIELDS as readonly string[]).includes(k)) {
+      throw new PilloryError('bad-format', `jsonFields: unknown key "${k}"; known: ${JSON_FIELDS.join(', ')}`);
+    }
+  }
+  return { ...base, ...custom };
+}
+
+function lookup(obj: Record<string, unknown>, paths: Path[]): unknown {
+  for (const path of paths) {
+    let v: unknown = obj;
+    if (path.length > 1 && Object.hasOwn(obj, path.join('.'))) v = obj[path.join('.')];
+    else {
+      for (const key of path) {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) { v = undefined; break; }
+        v = Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
+      }
+    }
+    if (Array.isArray(v)) v = v.length ? v.join(', ') : undefined; // Caddy logs headers as arrays
+    if (v !== undefined && v !== null && v !== '') return v;
+  }
+  return undefined;
+}
+
+/**
+ * nginx escape=default → JSON: each run of `\xHH` becomes the UTF-8 text of its bytes, JSON-escaped.
+ * Other escapes are left alone. Null when nothing was rewritten.
+ */
+export function rewriteHexEscapes(line: string): { text: string; badUtf8: boolean } | null {
+  if (line.indexOf('\\x') < 0) return null;
+  let out = '';
+  let last = 0;
+  let badUtf8 = false;
+  let changed = false;
+  for (let i = 0; i < line.length; i++) {
+    if (line.charCodeAt(i) !== 92) continue;
+    if (line.charCodeAt(i + 1) !== 120) { i++; continue; } // another escape: skip its letter (\\ included)
+    const bytes: number[] = [];
+    let j = i;
+    while (line.charCodeAt(j) === 92 && line.charCodeAt(j + 1) === 120) {
+      const b = hexByte(line, j + 2);
+      if (b < 0) break;
+      bytes.push(b);
+      j += 4;
+    }
+    if (bytes.length === 0) { i++; continue; }
+    const buf = Buffer.from(bytes);
+    const text = buf.toString('utf8');
+    if (!isUtf8(buf)) badUtf8 = true;
+    out += line.slice(last, i) + JSON.stringify(text).slice(1, -1);
+    last = j;
+    i = j - 1;
+    changed = true;
+  }
+  return changed ? { text: out + line.slice(last), badUtf8 } : null;
+}
+
+function hexByte(s: string, at: number): number {
+  const h = hex(s.charCodeAt(at));
+  const l = hex(s.charCodeAt(at + 1));
+  return h < 0 || l < 0 ? -1 : (h << 4) | l;
+}
+function hex(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 65 && c <= 70) return c - 55;
+  if (c >= 97 && c <= 102) return c - 87;
+  return -1;
+}
+
+/** Parse a JSON access-log line with a field map. */
+export function jsonLineParser(map: JsonFieldMap): LineParser {
+  const m = compileMap(map);
+  return (line: string, headers: ClientHeaders | null): ParseResult => {
+    if (line.length === 0) return fail('blank');
+    if (line.charCodeAt(0) !== 123) return fail('malformed'); // {
+    let obj: unknown;
+    let badUtf8 = line.includes('\uFFFD');
+    try {
+      obj = JSON.parse(line);
+    } catch {
+      const rw = rewriteHexEscapes(line);
+      if (rw === null) return fail('malformed');
+      badUtf8 ||= rw.badUtf8;
+      try { obj = JSON.parse(rw.text); } catch { return fail('malformed'); }
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return fail('malformed');
+    const o = obj as Record<string, unknown>;
+    const ipRaw = lookup(o, m.ip);
+    const ip = typeof ipRaw === 'string' ? cachedCanonicalIp(ipRaw) : null;
+    if (ip === null) return fail('bad-address');
+    const t = lookup(o, m.time);
+    let ts: number | null = NO_TIME;
+    if (t !== undefined) {
+      ts = timeOf(t);
+      if (ts === null) return fail('bad-time');
+    }
+    const st = lookup(o, m.status);
+    const status = st === undefined ? 0 : intOf(st);
+    if (status < 0 || status > 999) return fail('bad-status');
+    const by = lookup(o, m.bytes);
+    const bytes = by === undefined || by === '-' ? 0 : intOf(by);
+    if (bytes < 0) return fail('bad-bytes');
+    const request = lookup(o, m.request);
+    let target = str(lookup(o, m.target));
+    const query = str(lookup(o, m.query));
+    if (query && query !== '-' && target && !target.includes('?')) target += query.startsWith('?') ? query : `?${query}`;
+    const f: HitFields = {
+      ip, ts, request: typeof request === 'string' ? request : null, requestEscaped: false,
+      method: str(lookup(o, m.method)), target, protocol: str(lookup(o, m.protocol)),
+      status, bytes, referer: dash(lookup(o, m.referer)), ua: dash(lookup(o, m.ua)), host: dash(lookup(o, m.host)),
+      badUtf8,
+    };
+    if (headers) {
+      headers.forwardedFor = dash(lookup(o, m.forwardedFor)) || null;
+      headers.realIp = dash(lookup(o, m.realIp)) || null;
+      headers.cdnIp = dash(lookup(o, m.cdnIp)) || null;
+    }
+    return { ok: true, hit: hitFromFields(f) };
+  };
+}
+
+function timeOf(v: unknown): number | null {
+  if (typeof v === 'number') return epochToMs(v);
+  if (typeof v !== 'string') return null;
+  if (v.length === CLF_TIME_LENGTH + 2 && v.startsWith('[')) return parseClfTime(v.slice(1, -1));
+  if (v.length === CLF_TIME_LENGTH && v.charCodeAt(2) === 47) return parseClfTime(v);
+  const c = v.charCodeAt(4);
+  if (c === 45) return parseIsoTime(v);
+  return v.length <= 24 && /^\d+(\.\d+)?$/.test(v) ? epochToMs(Number(v)) : null;
+}
+
+function intOf(v: unknown): number {
+  if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : -1;
+  if (typeof v === 'string' && v.length <= 15 && /^\d+$/.test(v)) return Number(v);
+  return -1;
+}
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+function dash(v: unknown): string {
+  const s = str(v);
+  return s === '-' ? '' : s;
+}
+
+function fail(reason: string): ParseResult {
+  return { ok: false, reason };
+}

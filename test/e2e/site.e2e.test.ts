@@ -1,0 +1,153 @@
+// End to end: builds the fixture site, serves it like a static host, and drives Debian's Chromium
+// through playwright-core: a report page, a country page, the search box and the XSS corpus
+// (cases site-01, site-02, site-03). Skips with a message when /usr/bin/chromium is absent.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite } from '../../src/site/build-site.ts';
+import { FIXTURE, XSS_CORPUS, makeFixtureSnapshot } from '../fixtures/snapshot/make-fixture-snapshot.ts';
+import { chromiumMissing, launchChromium } from './browser.ts';
+import { serveStatic, type StaticServer } from './static-server.ts';
+
+const missing = chromiumMissing();
+if (missing) console.warn(`test/e2e skipped: ${missing}`);
+
+describe.skipIf(missing !== null)('the built site in Chromium', () => {
+  let dir: string;
+  let server: StaticServer;
+  let browser: { context: BrowserContext; close(): Promise<void> };
+  const dialogs: string[] = [];
+  const cspErrors: string[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'pillory-e2e-'));
+    makeFixtureSnapshot(path.join(dir, 'snapshot.sqlite'));
+    await buildSite({ snapshot: path.join(dir, 'snapshot.sqlite'), outDir: path.join(dir, 'dist'), siteUrl: 'https://reports.example.net' });
+    server = await serveStatic(path.join(dir, 'dist'));
+    browser = await launchChromium();
+    browser.context.on('page', (p) => watch(p));
+  }, 180_000);
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function watch(p: Page): void {
+    p.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    p.on('console', (m) => {
+      if (/Content Security Policy/i.test(m.text())) cspErrors.push(m.text());
+    });
+  }
+
+  async function open(url: string, width = 1280): Promise<Page> {
+    const page = await browser.context.newPage();
+    await page.setViewportSize({ width, height: 900 });
+    await page.goto(server.url + url);
+    return page;
+  }
+
+  /** Elements or attributes that only an injection could have created. */
+  const injected = (page: Page) => page.evaluate(() => {
+    const bad: string[] = [];
+    for (const el of Array.from(document.querySelectorAll('*'))) {
+      for (const a of Array.from(el.attributes)) {
+        if (/^on/i.test(a.name)) bad.push(`${el.tagName} ${a.name}`);
+        if (/^\s*javascript:/i.test(a.value)) bad.push(`${el.tagName} ${a.name}=${a.value}`);
+      }
+    }
+    for (const el of Array.from(document.querySelectorAll('img, iframe, object, embed, body script:not([src])'))) bad.push(el.tagName);
+    bad.push(...Array.from(document.querySelectorAll('head script:not([src]):not([type="application/ld+json"])'), () => 'inline head script'));
+    return bad;
+  });
+
+  it('renders a report page: header, Σ equal to the score, evidence as text', async () => {
+    const page = await open(`/ip/${FIXTURE.v4.slug}/`);
+    expect(await page.title()).toBe('192.0.2.10 — critical threat, score 92/100 · Pillory Test');
+    expect(await page.locator('h1').innerText()).toBe('192.0.2.10');
+    expect(await page.locator('tr.sum th.num').innerText()).toBe(String(FIXTURE.v4.score));
+    expect(await page.locator('.badge .score').first().innerText()).toBe(String(FIXTURE.v4.score));
+    await expect(page.getByText(FIXTURE.xssPath, { exact: true }).count()).resolves.toBeGreaterThan(0);
+    expect(await injected(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('renders a country page with its addresses and exports', async () => {
+    const page = await open('/country/nl/');
+    expect(await page.locator('h1').innerText()).toBe('Netherlands (NL)');
+    const rows = await page.locator('table tbody th[scope=row]').allInnerTexts();
+    expect(rows).toEqual([FIXTURE.v4.key, FIXTURE.corpus.key]);
+    expect(await page.locator('a[href="/blocklist/country/nl/nftables.nft"]').count()).toBe(1);
+    await page.close();
+  });
+
+  it.each([
+    ['192.0.2.10', `/ip/${FIXTURE.v4.slug}/`, '192.0.2.10'],
+    ['  ::ffff:192.0.2.10 ', `/ip/${FIXTURE.v4.slug}/`, '192.0.2.10'],
+    ['2001:DB8:1:2:0:0:0:5', `/ip/${FIXTURE.net6.slug}/`, '2001:db8:1:2::/64'],
+    ['[2001:0db8::0001]:443', `/ip/${FIXTURE.v6.slug}/`, '2001:db8::1'],
+  ])('search box: %j goes to %s', async (input, want, h1) => {
+    const page = await open('/about/');
+    await page.locator('#q-top').fill(input);
+    await Promise.all([page.waitForURL(`**${want}`), page.locator('#q-top').press('Enter')]);
+    expect(new URL(page.url()).pathname).toBe(want);
+    expect(await page.locator('h1').innerText()).toBe(h1);
+    await page.close();
+  });
+
+  it.each(['203.0.113.99', '2001:db8:9::1'])('search box: unknown %s gets the "no record" answer', async (input) => {
+    const page = await open('/');
+    await page.locator('#q-top').fill(input);
+    await Promise.all([page.waitForURL('**/ip/**'), page.locator('#q-top').press('Enter')]);
+    await page.waitForLoadState('load');
+    expect(await page.locator('#ip-note').isVisible()).toBe(true);
+    expect(await page.locator('#ip-note').innerText()).toContain('No record for this address.');
+    expect(await page.locator('#page-note').isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it('search box: a non-address is answered in place, as text', async () => {
+    const page = await open('/');
+    await page.locator('#q-top').fill('<img src=x onerror=alert(9)>');
+    await page.locator('#q-top').press('Enter');
+    await expect.poll(() => page.locator('form.search output').first().innerText()).toContain('is not an IPv4 or IPv6 address');
+    expect(new URL(page.url()).pathname).toBe('/');
+    expect(await injected(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('/search/?q= works for a form submitted before the script ran', async () => {
+    const page = await browser.context.newPage();
+    await Promise.all([page.waitForURL(`**/ip/${FIXTURE.v6.slug}/`), page.goto(`${server.url}/search/?q=2001%3Adb8%3A%3A1`)]);
+    expect(await page.locator('h1').innerText()).toBe('2001:db8::1');
+    await page.close();
+  });
+
+  it('site-02: the XSS corpus in paths, query keys, referers and user agents shows as text, with no dialog and no injected element', async () => {
+    const page = await open(`/ip/${FIXTURE.corpus.slug}/`);
+    await page.waitForTimeout(300);
+    expect(await injected(page)).toEqual([]);
+    const text = await page.locator('main').innerText();
+    for (const x of XSS_CORPUS) expect(text, x).toContain(x);
+    await page.close();
+  });
+
+  it('is readable at 360 px without sideways scrolling of the page', async () => {
+    for (const url of ['/', `/ip/${FIXTURE.v4.slug}/`, `/ip/${FIXTURE.net6.slug}/`]) {
+      const page = await open(url, 360);
+      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      expect(width, url).toBeLessThanOrEqual(360);
+      await page.close();
+    }
+  });
+
+  it('saw no dialog and no CSP violation on any page', () => {
+    expect(dialogs).toEqual([]);
+    expect(cspErrors).toEqual([]);
+  });
+});

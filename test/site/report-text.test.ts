@@ -1,0 +1,85 @@
+// The written analysis, the abuse e-mail and the expiry date are built from facts only.
+import { describe, expect, it } from 'vitest';
+import { analysisFor } from '../../src/site/analysis.ts';
+import { abuseEmailText } from '../../src/site/abuse-email.ts';
+import { agesOutAt } from '../../src/site/expiry.ts';
+import { prefixOf } from '../../src/lib/prefix.ts';
+import { noteParagraphs } from '../../src/site/rule-notes.ts';
+import type { ActorReport, Activity, Neighbours } from '../../src/lib/snapshot-types.ts';
+
+const T = Date.UTC(2026, 10, 20, 4, 0, 0);
+const report: ActorReport = {
+  key: '192.0.2.10', slug: '192.0.2.10', family: 4, requests: 20, firstSeen: T, lastSeen: T + 3 * 3600_000, score: 75, verdict: 'high',
+  country: 'NL', countryName: 'Netherlands', asn: 64500, org: 'Example Hosting', networkType: 'hosting', firstPublished: T,
+  rawScore: 75, peakScore: 75, lastOffence: T + 3 * 3600_000, region: null, city: null, networkReason: null, geoSource: null,
+  crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null,
+  signatures: [
+    { ruleId: 'secret-file-probe', family: 's', label: 'secret-file-probe', title: 'Secret file probing', description: '', points: 40, severity: 'high', count: 12, firstTs: T, lastTs: T, evidence: [
+      { id: 1, ts: T, method: 'GET', request: '/.env', protocol: 'HTTP/1.1', status: 404, tag: null, referer: '(none)', userAgent: 'x' },
+    ] },
+    { ruleId: 'request-burst', family: 'b', label: 'request-burst', title: 'Burst', description: '', points: 35, severity: 'medium', count: 20, firstTs: T, lastTs: T, evidence: [] },
+  ],
+  dnsbl: [
+    { zone: 'a.example', status: 'listed', meaning: '', codes: '127.0.0.2', abuse: true, checkedAt: T },
+    { zone: 'b.example', status: 'not_listed', meaning: '', codes: '', abuse: false, checkedAt: T },
+    { zone: 'c.example', status: 'error', meaning: 'timeout', codes: '', abuse: false, checkedAt: T },
+  ],
+};
+const hours = Array(24).fill(0);
+hours[4] = 18;
+hours[6] = 2;
+const activity: Activity = { days: [{ day: Date.UTC(2026, 10, 20), requests: 20 }], hours, statusClasses: [{ cls: 2, requests: 5 }, { cls: 4, requests: 15 }] };
+const near: Neighbours = { prefix: '192.0.2.0/24', samePrefix: [], sameAsn: [], samePrefixTotal: 2, sameAsnTotal: 0 };
+const title = (id: string) => ({ 'secret-file-probe': 'Secret and backup file probing', 'request-burst': 'Request burst' })[id] ?? id;
+
+describe('analysisFor', () => {
+  it('states only what the numbers show', () => {
+    expect(analysisFor(report, activity, near, title)).toEqual([
+      '192.0.2.10 sent 20 requests to this site over 3 hours, from 2026-11-20 to 2026-11-20.',
+      '2 signatures fired (Secret and backup file probing, Request burst); the strongest, “Secret file probing”, matched 12 requests and carries 40 points.',
+      '75% of its requests were refused or not found (4xx) and 25% were answered normally (2xx).',
+      'Most of its requests (18 of 20) came between 04:00 and 04:59 UTC.',
+      'The address is announced by AS64500 (Example Hosting), classified as hosting / data centre, and located in Netherlands.',
+      '2 other published addresses share its 192.0.2.0/24 block.',
+      '1 of 2 DNS blocklists that answered lists it.',
+    ]);
+  });
+});
+
+describe('abuseEmailText', () => {
+  it('names the address, times, labels, redacted sample lines and the report URL', () => {
+    const m = abuseEmailText(report, 'https://r.example/ip/192.0.2.10/', 'Site', title);
+    expect(m.subject).toBe('Abuse report: 192.0.2.10 (high, score 75/100)');
+    expect(m.body).toContain('192.0.2.10, announced by AS64500 (Example Hosting), sent 20 requests to our web server between 2026-11-20 04:00:00 UTC and 2026-11-20 07:00:00 UTC.');
+    expect(m.body).toContain('  2026-11-20 04:00:00 UTC  GET /.env  → 404  [secret-file-probe]');
+    expect(m.body).toContain('Full report with every signature and the evidence behind it: https://r.example/ip/192.0.2.10/');
+  });
+});
+
+describe('agesOutAt', () => {
+  it.each([
+    [{ rawScore: 80, lastOffence: 0 }, 30, 60, 12.45],
+    [{ rawScore: 60, lastOffence: 0 }, 30, 60, 0],
+  ])('%o with half-life %i, threshold %i → after about %f days', (r, half, thr, days) => {
+    const t = agesOutAt(r, { halfLifeDays: half, publishThreshold: thr })!;
+    expect(Math.abs(t / 86_400_000 - days)).toBeLessThan(0.01 + (days === 0 ? 0.0001 : 0));
+  });
+  it('is null without an offence or with decay turned off (half-life 0)', () => {
+    expect(agesOutAt({ rawScore: 80, lastOffence: null }, { halfLifeDays: 30, publishThreshold: 60 })).toBeNull();
+    expect(agesOutAt({ rawScore: 80, lastOffence: 5 }, { halfLifeDays: 0, publishThreshold: 60 })).toBeNull();
+  });
+});
+
+describe('prefixOf', () => {
+  it.each([['192.0.2.10', '192.0.2.0/24'], ['2001:db8:1:2::/64', '2001:db8:1::/48'], ['2001:db8::1', '2001:db8::/48']])('%s → %s', (k, want) => {
+    expect(prefixOf(k)).toBe(want);
+  });
+});
+
+describe('noteParagraphs', () => {
+  it('drops headings and markdown markers, keeps the text', () => {
+    expect(noteParagraphs('# rule-id\nCatches `.env`\nrequests.\n\n**Points 35:** one is a probe.\n- a <b>list</b> item')).toEqual([
+      'Catches .env requests.', 'Points 35: one is a probe.', '• a <b>list</b> item',
+    ]);
+  });
+});
