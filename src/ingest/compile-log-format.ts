@@ -200,7 +200,7 @@ export function compileTokens(tokens: Token[], format: string): LineParser {
     steps.push({ field: t.field, next, consume, quoted, numericAfter });
   }
   const kinds = new Set(steps.map((s) => s.field));
-  if (!kinds.has('addr')) throw bad(format, 'no client address field ($remote_addr or %h)');
+  if (!kinds.has('addr')) throw bad(format, 'no client address field ($remote_addr, %h or %a): the connecting address is needed, since a client header alone can be forged');
   const hasTime = kinds.has('time_clf') || kinds.has('time_iso') || kinds.has('time_epoch');
   const hasRequestLine = kinds.has('request');
   if (!hasRequestLine && !kinds.has('method') && !kinds.has('target')) throw bad(format, 'no request field ($request, %r, or method and uri)');
@@ -264,7 +264,7 @@ export function compileTokens(tokens: Token[], format: string): LineParser {
           break;
         }
         case 'request': request = line.slice(pos, end); break;
-        case 'query': query = line.slice(pos, end); break;
+        case 'query': query = decodeLogField(line.slice(pos, end), hit); break;
         case 'xff': case 'realip': case 'cdn': {
           if (headers === null || (end - pos === 1 && line.charCodeAt(pos) === 45)) break;
           const text = decodeLogField(line.slice(pos, end), hit);
