@@ -68,7 +68,7 @@ describe('clientFromHeaders', () => {
     ['192.0.2.1', { ...none, cdnIp: '-' }, '192.0.2.1', 'header "-"'],
     ['203.0.113.99', { ...none, cdnIp: '203.0.113.66', realIp: '203.0.113.67' }, '203.0.113.99', 'an untrusted peer is never overridden'],
     ['192.0.2.1', { ...none, realIp: '[2001:db8::9]:443' }, '2001:db8::9', 'canonical form'],
-  ] as const)('%s %j → %s (%s)', (peer, headers, want) => {
+  ] as const)('%s %j → %s (%s)', (peer, headers, want, _why) => {
     expect(clientFromHeaders(peer, headers, trusted)).toBe(want);
   });
 });
