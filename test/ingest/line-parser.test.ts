@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { FORMAT_NAMES, lineParserFor, NGINX_MAIN } from '../../src/ingest/line-parser.ts';
 import { emptyHeaders } from '../../src/ingest/build-hit.ts';
@@ -44,5 +47,25 @@ describe('lineParserFor', () => {
     ['json', { addr: 'x' }, 'jsonFields: unknown key "addr"'],
   ])('refuses %j with %j', (format, fields, message) => {
     expect(() => lineParserFor(format, fields)).toThrow(expect.objectContaining({ code: 'bad-format', message: expect.stringContaining(message) }));
+  });
+});
+
+describe('the README examples', () => {
+  const readme = readFileSync(fileURLToPath(new URL('../../README.md', import.meta.url)), 'utf8');
+  const formats = [...readme.matchAll(/^format: '(.+)'$/gm)].map((m) => m[1]!);
+
+  it('shows three format strings', () => {
+    expect(formats).toHaveLength(3);
+  });
+
+  it.each(formats)('%s compiles', (format) => {
+    expect(() => lineParserFor(format)).not.toThrow();
+  });
+
+  it('the Envoy jsonFields example reads an Envoy line', () => {
+    const yaml = /^jsonFields: (\{.+\})$/m.exec(readme)![1]!;
+    const fields = parseYaml(yaml) as Record<string, string | string[]>;
+    expect(lineParserFor('json', fields)('{"start_time":"2025-12-31T16:37:40.479Z","method":"GET","path":"/admin","response_code":404,"downstream_remote_address":"192.0.2.12:59292",":authority":"app.example"}', null))
+      .toMatchObject({ ip: '192.0.2.12', target: '/admin', host: 'app.example', status: 404 });
   });
 });
