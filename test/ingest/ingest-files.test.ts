@@ -148,6 +148,19 @@ describe('log-06-rotation-replay', () => {
     expect(r.checkpoints).toHaveLength(1);
   });
 
+  it('reads the same data at another path once (a copy, or the same log mounted twice)', async () => {
+    const store = new Store();
+    const log = join(dir, 'access.log');
+    await writeFile(log, lines(1, 200));
+    await mkdir(join(dir, 'mirror'));
+    const copy = join(dir, 'mirror', 'access.log');
+    await writeFile(copy, lines(1, 200));
+    expect((await store.run([log, copy])).counts.parsed).toBe(200);
+    await appendFile(copy, lines(201, 210));
+    expect((await store.run([log, copy])).counts.parsed).toBe(10);
+    expect(new Set(store.targets()).size).toBe(210);
+  });
+
   it('skips an empty file without a checkpoint', async () => {
     const log = join(dir, 'empty.log');
     await writeFile(log, '');

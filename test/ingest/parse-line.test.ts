@@ -167,6 +167,8 @@ describe('log-03-ipv6-clients', () => {
     ['2001:db8:aaaa:bbbb::1234', '2001:db8:aaaa:bbbb::1234'],
     ['::ffff:192.0.2.10', '192.0.2.10'],
     ['[2001:db8:5678::5a24]:43000', '2001:db8:5678::5a24'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['[2001:db8::7%25eth0]:443', '2001:db8::7'],
   ])('client %s becomes %s', (addr, want) => {
     expect(hitOf(`${addr} - - [17/Mar/2022:16:40:26 +0000] "GET /.env HTTP/1.1" 404 0 "-" "curl/8.5.0"`).ip).toBe(want);
   });
