@@ -28,6 +28,7 @@ describe('parseLine: common and combined', () => {
   it.each([
     ['combined line ending after %b', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5', { referer: '', ua: '' }],
     ['referer and UA "-" become empty', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "-"', { referer: '', ua: '' }],
+    ['trailing $request_time $host "$http_x_forwarded_for" are ignored by combined', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0" 0.004 www.example.com "203.0.113.7"', { ua: 'curl/8.5.0', host: '', status: 200 }],
     ['extra trailing fields are ignored', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0" "203.0.113.7"', { ua: 'curl/8.5.0' }],
     ['user with a space and a bracket-free ident', '192.0.2.1 id some user [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"', { ip: '192.0.2.1', ua: 'x' }],
     ['lower-case method is upper-cased', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "get /a HTTP/1.1" 200 5 "-" "x"', { method: 'GET', target: '/a' }],
@@ -224,6 +225,11 @@ describe('parseLineWithForwardedFor', () => {
     const { result, forwardedFor } = parseLineWithForwardedFor(`192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 404 153 ${tail}`, 'combined');
     expect(result.ok).toBe(true);
     expect(forwardedFor).toBe(want);
+  });
+
+  it('a quoted field that is not right after the user agent is not taken for the header', () => {
+    const { forwardedFor } = parseLineWithForwardedFor('192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 404 153 "-" "curl/8.5.0" 0.004 "198.51.100.66"', 'combined');
+    expect(forwardedFor).toBeNull();
   });
 
   it('a user agent that looks like an address is never taken for the header', () => {
