@@ -112,7 +112,11 @@ export function tokensOfApache(format: string): Token[] {
       } else push({ field: apacheTimeKind(arg, format), name });
       continue;
     }
-    if (d === 'i') { push({ field: APACHE_HEADERS[(arg ?? '').toLowerCase()] ?? 'ignore', name }); continue; }
+    if (d === 'i') {
+      const header = (arg ?? '').toLowerCase();
+      push({ field: Object.hasOwn(APACHE_HEADERS, header) ? APACHE_HEADERS[header]! : 'ignore', name });
+      continue;
+    }
     if (d === 'a' && arg !== null && arg !== 'c') { push({ field: 'ignore', name }); continue; }
     push({ field: arg === null && Object.hasOwn(APACHE_DIRECTIVES, d) ? APACHE_DIRECTIVES[d]! : 'ignore', name });
   }

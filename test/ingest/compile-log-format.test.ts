@@ -214,6 +214,14 @@ describe('tokenizers', () => {
     ]);
   });
 
+  it('names that exist on Object.prototype are unknown variables, ignored', () => {
+    expect(tokensOfNginx('$constructor $toString').filter((t) => 'field' in t)).toEqual([
+      { field: 'ignore', name: '$constructor' }, { field: 'ignore', name: '$toString' },
+    ]);
+    expect(tokensOfApache('%{constructor}i %{__proto__}i %{hasOwnProperty}i').filter((t) => 'field' in t).map((t) => 'field' in t && t.field))
+      .toEqual(['ignore', 'ignore', 'ignore']);
+  });
+
   it('Apache: %t carries its brackets and \\t is a tab', () => {
     expect(tokensOfApache('%h\\t%t')).toEqual([{ field: 'addr', name: '%h' }, { lit: '\t[' }, { field: 'time_clf', name: '%t' }, { lit: ']' }]);
   });
