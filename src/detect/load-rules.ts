@@ -5,7 +5,8 @@ import { parse as parseYaml } from 'yaml';
 
 import { PilloryError } from '../core/errors.ts';
 import { ruleSchema, type RuleSpec } from './rule-schema.ts';
-import { compileMatcher, type CompiledMatcher } from './compile-matcher.ts';
+import { compileTree, type CompiledMatcher } from './compile-matcher.ts';
+import { matcherTree, type MatcherNode } from './matcher-tree.ts';
 import { readList } from './read-list.ts';
 import { pathListOf, type PathList } from './path-list.ts';
 
@@ -15,6 +16,8 @@ export interface Rule extends RuleSpec {
   dir: string;
   /** Per-request test; null when the rule only aggregates over every request. */
   test: CompiledMatcher | null;
+  /** The same conditions as a tree of field-tagged leaves (the streaming detector classifies by field). */
+  tree: MatcherNode | null;
   /** Ids of every leaf condition of `match`, for coverage checks. */
   leaves: string[];
   /** Paths that aggregate.ratio leaves out of both sides (from ratio.ignore_list). */
@@ -67,9 +70,13 @@ function loadRule(folder: string, name: string, rulesDir: string, lists: Map<str
 
   const leaves: string[] = [];
   let test: CompiledMatcher | null = null;
+  let tree: MatcherNode | null = null;
   let ratioIgnore: PathList | null = null;
   try {
-    if (spec.match) test = compileMatcher(spec.match, { list: (n) => list(n, 'match'), leaf: (id) => leaves.push(id) });
+    if (spec.match) {
+      tree = matcherTree(spec.match, { list: (n) => list(n, 'match') });
+      test = compileTree(tree, { leaf: (id) => leaves.push(id) });
+    }
     const ratio = spec.aggregate?.ratio;
     if (ratio?.ignore_list || ratio?.ignore_path_regex) {
       const byList = ratio.ignore_list ? pathListOf(list(ratio.ignore_list, 'aggregate.ratio.ignore_list')) : null;
@@ -85,5 +92,5 @@ function loadRule(folder: string, name: string, rulesDir: string, lists: Map<str
     if (cause instanceof PilloryError) throw cause;
     throw new PilloryError('RULE_INVALID', `${file}: field ${(cause as Error).message}`, { cause });
   }
-  return { ...spec, dir: folder, test, leaves, ratioIgnore };
+  return { ...spec, dir: folder, test, tree, leaves, ratioIgnore };
 }

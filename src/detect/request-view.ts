@@ -29,19 +29,27 @@ export function decodeForMatch(s: string): string {
 }
 
 export function viewOf(hit: Hit): RequestView {
-  let raw = hit.target.length > MAX_FIELD ? hit.target.slice(0, MAX_FIELD) : hit.target;
+  const t = targetFields(hit.target);
+  return { hit, path: t.path, query: t.query, target: t.target, ua: matchText(hit.ua), referer: matchText(hit.referer) };
+}
+
+/** The decoded, lower-cased form of one free-text field (user agent, referer) as matchers see it. */
+export function matchText(s: string): string {
+  return decodeForMatch(s).toLowerCase();
+}
+
+/** The three fields matchers read from a request target; a function of the target alone, so callers may cache it. */
+export function targetFields(target: string): Pick<RequestView, 'path' | 'query' | 'target'> {
+  let raw = target.length > MAX_FIELD ? target.slice(0, MAX_FIELD) : target;
   const abs = /^[a-z][a-z0-9+.-]{0,15}:\/\/[^/?#]*/i.exec(raw);
   if (abs) raw = raw.slice(abs[0].length) || '/';
   const q = raw.indexOf('?');
   const rawPath = q >= 0 ? raw.slice(0, q) : raw;
   const rawQuery = q >= 0 ? raw.slice(q + 1) : '';
   return {
-    hit,
     path: decodeForMatch(rawPath).toLowerCase(),
     query: decodeForMatch(rawQuery.replace(/\+/g, ' ')).toLowerCase(),
     target: decodeForMatch(raw).toLowerCase(),
-    ua: decodeForMatch(hit.ua).toLowerCase(),
-    referer: decodeForMatch(hit.referer).toLowerCase(),
   };
 }
 
