@@ -1,7 +1,8 @@
 import type { Hit } from '../core/types.ts';
 import type { GroupState } from './group-state.ts';
-import type { UaClass } from './request-classes.ts';
+import type { RefererClass, UaClass } from './request-classes.ts';
 import type { StateReader, StateWriter } from './state-codec.ts';
+import { appended, bumped } from './small-arrays.ts';
 
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -23,32 +24,41 @@ export class ActorState {
   firstSeen = Infinity;
   lastSeen = -Infinity;
   /** [utcDay, requests, …], ascending. */
-  days: number[] = [];
+  days: number[] | null = null;
   /** [key, requests, …]: hour of day (0–23) or STATUS_KEY + status class. */
-  counts: number[] = [];
+  counts: number[] | null = null;
   /** Hashes of distinct user agents as logged, up to the cap. */
-  uas: number[] = [];
+  uas: number[] | null = null;
   /** [crawler index, requests, …] in order of first claim. */
   crawlers: number[] | null = null;
   ips: AddressSeen[] | null = null;
   otherIps = 0;
-  groups: GroupState[] = [];
-  /** Stored requests the state loaded from the snapshot cited (what may need deleting at the end). */
-  priorRefs: number[] | null = null;
+  groups: GroupState[] = NO_GROUPS;
+  /** The last user agent and referer classified for this actor (most requests repeat them). */
+  lastUa: UaClass | null = null;
+  lastReferer: RefererClass | null = null;
+  /** In the detector's list of actors that may be frozen. */
+  hot = false;
+  /** Replaced by a fresh state (the actor restarted), or frozen: this object is no longer the actor's. */
+  retired = false;
 
-  constructor(readonly key: string) {}
+  /** Events for order-sensitive groups still held for reordering when the state was written (see stream-detector.ts). */
+  pending: number[] = NO_PENDING;
+
+  /** `index`: the detector's number for the actor (reorder events name actors by it). */
+  constructor(readonly key: string, readonly index: number) {}
 
   count(hit: Hit, u: UaClass, maxUas: number, crawlerCount: number): void {
     const ts = hit.ts;
     this.requests++;
     if (ts < this.firstSeen) this.firstSeen = ts;
     if (ts > this.lastSeen) this.lastSeen = ts;
-    bump(this.days, Math.floor(ts / DAY_MS), true);
-    bump(this.counts, ((Math.floor(ts / HOUR_MS) % 24) + 24) % 24, false);
-    bump(this.counts, STATUS_KEY + Math.floor(hit.status / 100), false);
+    this.days = bumped(this.days, Math.floor(ts / DAY_MS), true);
+    this.counts = bumped(bumped(this.counts, ((Math.floor(ts / HOUR_MS) % 24) + 24) % 24, false), STATUS_KEY + Math.floor(hit.status / 100), false);
     const uas = this.uas;
-    if (uas.length < maxUas && !uas.includes(u.rawHash)) uas.push(u.rawHash);
-    if (u.crawler >= 0 && u.crawler < crawlerCount) bump(this.crawlers ??= [], u.crawler, false);
+    if (uas === null) this.uas = [u.rawHash];
+    else if (uas.length < maxUas && !uas.includes(u.rawHash)) this.uas = appended(uas, u.rawHash);
+    if (u.crawler >= 0 && u.crawler < crawlerCount) this.crawlers = bumped(this.crawlers, u.crawler, false);
     if (this.key.includes('/')) this.#address(hit);
   }
 
@@ -78,13 +88,15 @@ export class ActorState {
   /** Requests per UTC day (epoch ms of the day), per hour of day, per status class. */
   activity(): { days: [number, number][]; hours: number[]; statuses: [number, number][] } {
     const days: [number, number][] = [];
-    for (let i = 0; i < this.days.length; i += 2) days.push([this.days[i]! * DAY_MS, this.days[i + 1]!]);
+    const d = this.days ?? [];
+    for (let i = 0; i < d.length; i += 2) days.push([d[i]! * DAY_MS, d[i + 1]!]);
     const hours = Array<number>(24).fill(0);
     const statuses: [number, number][] = [];
-    for (let i = 0; i < this.counts.length; i += 2) {
-      const k = this.counts[i]!;
-      if (k < STATUS_KEY) hours[k] = this.counts[i + 1]!;
-      else statuses.push([k - STATUS_KEY, this.counts[i + 1]!]);
+    const c = this.counts ?? [];
+    for (let i = 0; i < c.length; i += 2) {
+      const k = c[i]!;
+      if (k < STATUS_KEY) hours[k] = c[i + 1]!;
+      else statuses.push([k - STATUS_KEY, c[i + 1]!]);
     }
     statuses.sort((a, b) => a[0] - b[0]);
     return { days, hours, statuses };
@@ -94,10 +106,11 @@ export class ActorState {
     w.uint(this.requests);
     w.time(this.firstSeen, base);
     w.time(this.lastSeen, base);
-    writePairs(w, this.days);
-    writePairs(w, this.counts);
-    w.uint(this.uas.length);
-    for (const h of this.uas) w.f64(h);
+    writePairs(w, this.days ?? []);
+    writePairs(w, this.counts ?? []);
+    const uas = this.uas ?? [];
+    w.uint(uas.length);
+    for (const h of uas) w.f64(h);
     writePairs(w, this.crawlers ?? []);
     const ips = this.ips ?? [];
     w.uint(ips.length);
@@ -117,9 +130,11 @@ export class ActorState {
     this.days = readPairs(r);
     this.counts = readPairs(r);
     const n = r.uint();
-    for (let i = 0; i < n; i++) this.uas.push(r.f64());
-    const c = readPairs(r);
-    this.crawlers = c.length ? c : null;
+    if (n > 0) {
+      this.uas = [];
+      for (let i = 0; i < n; i++) this.uas.push(r.f64());
+    }
+    this.crawlers = readPairs(r);
     const ni = r.uint();
     if (ni > 0) {
       this.ips = [];
@@ -127,16 +142,6 @@ export class ActorState {
     }
     this.otherIps = r.uint();
   }
-}
-
-/** Adds one to the count of `key` in a [key, n, …] list (`sorted`: keys ascending, new keys mostly last). */
-function bump(list: number[], key: number, sorted: boolean): void {
-  for (let i = list.length - 2; i >= 0; i -= 2) {
-    if (list[i] === key) { list[i + 1]!++; return; }
-    if (sorted && list[i]! < key) { list.splice(i + 2, 0, key, 1); return; }
-  }
-  if (sorted) list.splice(0, 0, key, 1);
-  else list.push(key, 1);
 }
 
 function writePairs(w: StateWriter, list: readonly number[]): void {
@@ -147,9 +152,13 @@ function writePairs(w: StateWriter, list: readonly number[]): void {
   }
 }
 
-function readPairs(r: StateReader): number[] {
+function readPairs(r: StateReader): number[] | null {
   const n = r.uint();
+  if (n === 0) return null;
   const out: number[] = [];
   for (let i = 0; i < n; i++) out.push(r.int(), r.uint());
   return out;
 }
+
+const NO_GROUPS: GroupState[] = [];
+const NO_PENDING: number[] = [];

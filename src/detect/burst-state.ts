@@ -1,62 +1,99 @@
 import { MAX_EVIDENCE_IDS } from './detect-actor.ts';
 import type { AggregateSpec } from './rule-schema.ts';
-import { addDistinct } from './evidence-list.ts';
-import { GroupState, passes, readHashes, writeHashes, type EncodeContext, type Evidence, type Seen } from './group-state.ts';
-import type { StateGroup } from './state-groups.ts';
+import { addDistinct, GroupState, passes, readHashes, writeHashes, type Cite, type EncodeContext, type Evidence } from './group-state.ts';
+import { EV_ID, EV_LOC, EV_PATH, EV_TS, EV_UA } from './reorder-buffer.ts';
 import type { StateReader, StateWriter } from './state-codec.ts';
+
+interface Best extends Evidence { ts: number[]; locs: number[]; paths: number[] | null; uas: number[] | null }
 
 /**
  * burst: E = the largest run of consecutive requests of M less than windowSeconds apart, the earliest
- * of equally large ones. The requests of the current window are kept as (time, id, settle number)
- * (and path/user-agent hashes when a member counts distinct ones); the best window's evidence is
- * copied out only once it is large enough for some member to fire.
+ * of equally large ones. The requests of the current window are kept as (time, id, loc), plus
+ * path/user-agent hashes when a member counts distinct ones; the best window's evidence is copied out
+ * only once it is large enough for some member to fire.
  */
 export class BurstState extends GroupState {
-  /** The current window: [ts, id, seq, pathHash, uaHash] per request, from index `head` on. */
-  win: number[] = [];
+  /** The current window from index `head` on: [ts, id, loc(, pathHash, uaHash)] per request. */
+  win: number[] | null = null;
   head = 0;
   best = 0;
-  bestEv: (Evidence & { paths: number[] | null; uas: number[] | null }) | null = null;
+  bestEv: Best | null = null;
 
-  constructor(g: StateGroup) {
-    super(g);
+  /** Numbers kept per request of the window. */
+  get #stride(): number {
+    return this.g.maxPaths > 0 || this.g.maxUas > 0 ? 5 : 3;
   }
 
-  add(s: Seen, late: boolean): void {
-    const ts = s.hit.ts;
+  override addEvent(e: readonly number[], at: number, late: boolean): void {
     if (late) return; // a window needs its requests in order; see the README on reorderSeconds
+    const ts = e[at + EV_TS]!;
+    const id = e[at + EV_ID]!;
+    const loc = e[at + EV_LOC]!;
     this.lastMTs = ts;
-    const w = this.win;
-    w.push(ts, s.hit.id, s.seq, s.t.pathHash, s.u.matchHash);
+    const k = this.#stride;
     const ms = this.g.burst!.windowMs;
-    while (ts - w[this.head]! >= ms) this.head += 5;
-    const size = (w.length - this.head) / 5;
+    let w = this.win;
+    let head = this.head;
+    if (w !== null) while (head < w.length && ts - w[head]! >= ms) head += k;
+    if (w === null) {
+      w = k === 3 ? [ts, id, loc] : [ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!];
+      head = 0;
+    } else {
+      if (head >= w.length) {
+        w.length = 0; // the window emptied: reuse the array
+        head = 0;
+      } else if (head > 0 && head * 2 >= w.length) {
+        w.copyWithin(0, head);
+        w.length -= head;
+        head = 0;
+      }
+      if (k === 3) w.push(ts, id, loc);
+      else w.push(ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!);
+    }
+    this.win = w;
+    this.head = head;
+    const size = (w.length - head) / k;
     if (size > this.best) {
       this.best = size;
-      if (size >= this.g.burst!.minCount) this.#takeBest(s, size);
-    }
-    if (this.head >= 160 && this.head * 2 >= w.length) {
-      this.win = w.slice(this.head);
-      this.head = 0;
+      if (size >= this.g.burst!.minCount) this.#takeBest(size, ts);
     }
   }
 
-  #takeBest(s: Seen, size: number): void {
-    const w = this.win;
+  #takeBest(size: number, lastTs: number): void {
+    const w = this.win!;
+    const k = this.#stride;
     const ids: number[] = [];
-    for (let i = this.head; i < w.length && ids.length < MAX_EVIDENCE_IDS; i += 5) {
+    const ts: number[] = [];
+    const locs: number[] = [];
+    for (let i = this.head; i < w.length && ids.length < MAX_EVIDENCE_IDS; i += k) {
+      ts.push(w[i]!);
       ids.push(w[i + 1]!);
-      s.sink.keepSeq(w[i + 2]!, w[i + 1]!);
+      locs.push(w[i + 2]!);
     }
     const paths = this.g.maxPaths > 0 ? distinct(w, this.head, 3, this.g.maxPaths) : null;
     const uas = this.g.maxUas > 0 ? distinct(w, this.head, 4, this.g.maxUas) : null;
-    this.bestEv = { count: size, firstTs: w[this.head]!, lastTs: s.hit.ts, ids, paths, uas };
+    this.bestEv = { count: size, firstTs: w[this.head]!, lastTs, ids, ts, locs, paths, uas };
   }
 
   evidence(agg: AggregateSpec): Evidence | null {
     const e = this.bestEv;
     if (!e || this.best < agg.burst!.count) return null;
-    return passes(agg, e.count, e.paths, e.uas) ? e : null;
+    return passes(agg, e.count, e.paths, e.uas) ? { count: e.count, firstTs: e.firstTs, lastTs: e.lastTs, ids: e.ids } : null;
+  }
+
+  #liveFrom(horizon: number): number {
+    const from = horizon - this.g.burst!.windowMs;
+    const win = this.win ?? [];
+    let start = this.head;
+    while (start < win.length && win[start]! <= from) start += this.#stride;
+    return start;
+  }
+
+  cites(out: Cite, horizon: number): void {
+    const e = this.bestEv;
+    if (e) for (let i = 0; i < e.ids.length; i++) out(e.ids[i]!, e.ts[i]!, e.locs[i]!);
+    const win = this.win ?? [];
+    for (let i = this.#liveFrom(horizon); i < win.length; i += this.#stride) out(win[i + 1]!, win[i]!, win[i + 2]!);
   }
 
   encode(w: StateWriter, c: EncodeContext): void {
@@ -69,23 +106,19 @@ export class BurstState extends GroupState {
       w.time(e.firstTs, c.base);
       w.time(e.lastTs, c.base);
       w.uint(e.ids.length);
-      for (const id of e.ids) { w.uint(id); c.refs.push(id); }
+      for (let i = 0; i < e.ids.length; i++) { w.time(e.ts[i]!, c.base); w.uint(e.ids[i]!); }
       writeHashes(w, e.paths);
       writeHashes(w, e.uas);
     }
     // only requests a later one (at or after the horizon) can still share a window with
-    const from = c.horizon - this.g.burst!.windowMs;
-    const win = this.win;
-    let start = this.head;
-    while (start < win.length && win[start]! <= from) start += 5;
-    w.uint((win.length - start) / 5);
-    for (let i = start; i < win.length; i += 5) {
+    const win = this.win ?? [];
+    const k = this.#stride;
+    const start = this.#liveFrom(c.horizon);
+    w.uint((win.length - start) / k);
+    for (let i = start; i < win.length; i += k) {
       w.time(win[i]!, c.base);
       w.uint(win[i + 1]!);
-      w.f64(win[i + 3]!);
-      w.f64(win[i + 4]!);
-      c.sink.keepSeq(win[i + 2]!, win[i + 1]!);
-      c.refs.push(win[i + 1]!);
+      if (k === 5) { w.f64(win[i + 3]!); w.f64(win[i + 4]!); }
     }
   }
 
@@ -98,24 +131,27 @@ export class BurstState extends GroupState {
       const lastTs = r.time(base);
       const n = r.uint();
       const ids: number[] = [];
-      for (let i = 0; i < n; i++) ids.push(r.uint());
-      const paths: number[] | null = this.g.maxPaths > 0 ? [] : null;
-      const uas: number[] | null = this.g.maxUas > 0 ? [] : null;
-      readHashes(r, paths);
-      readHashes(r, uas);
-      this.bestEv = { count, firstTs, lastTs, ids, paths, uas };
+      const ts: number[] = [];
+      for (let i = 0; i < n; i++) { ts.push(r.time(base)); ids.push(r.uint()); }
+      const paths = readHashes(r) ?? (this.g.maxPaths > 0 ? [] : null);
+      const uas = readHashes(r) ?? (this.g.maxUas > 0 ? [] : null);
+      this.bestEv = { count, firstTs, lastTs, ids, ts, locs: ids.map(() => -1), paths, uas };
     }
     const n = r.uint();
+    if (n === 0) return;
+    const win: number[] = [];
     for (let i = 0; i < n; i++) {
       const ts = r.time(base);
       const id = r.uint();
-      this.win.push(ts, id, -1, r.f64(), r.f64());
+      if (this.#stride === 5) win.push(ts, id, -1, r.f64(), r.f64());
+      else win.push(ts, id, -1);
     }
+    this.win = win;
   }
 }
 
 function distinct(w: readonly number[], from: number, field: number, cap: number): number[] {
-  const out: number[] = [];
-  for (let i = from; i < w.length && out.length < cap; i += 5) addDistinct(out, w[i + field]!, cap);
-  return out;
+  let out: number[] | null = null;
+  for (let i = from; i < w.length && (out?.length ?? 0) < cap; i += 5) out = addDistinct(out, w[i + field]!, cap);
+  return out ?? [];
 }

@@ -1,55 +1,53 @@
 import type { AggregateSpec } from './rule-schema.ts';
-import { addDistinct, EvidenceList } from './evidence-list.ts';
-import { GroupState, passes, readHashes, writeHashes, type EncodeContext, type Evidence, type Seen } from './group-state.ts';
-import { readList, writeList } from './plain-state.ts';
+import { ListState, type Cite, type EncodeContext, type Evidence, type Seen } from './group-state.ts';
 import type { StateGroup } from './state-groups.ts';
 import type { StateReader, StateWriter } from './state-codec.ts';
 
-/** ratio: C = M without ignored paths, E = the requests of C answered with one of the statuses. */
-export class RatioState extends GroupState {
+/**
+ * ratio: C = M without ignored paths, E = the requests of C answered with one of the statuses. With
+ * `match`, |C| is counted here; without, M is every request of the actor, so |C| is the actor's
+ * request count less the ignored ones and the state only exists once one is ignored or in E.
+ */
+export class RatioState extends ListState {
   counted = 0;
-  ev = new EvidenceList();
-  paths: number[] | null;
-  uas: number[] | null;
-  readonly #ignoreBit: number;
+  ignored = 0;
 
-  constructor(g: StateGroup, ignoreSlot: number) {
-    super(g);
-    this.#ignoreBit = ignoreSlot < 0 ? 0 : 1 << ignoreSlot;
-    this.paths = g.maxPaths > 0 ? [] : null;
-    this.uas = g.maxUas > 0 ? [] : null;
+  /** Whether a match-less ratio group must see this request (it is ignored or in E). */
+  static concerns(g: StateGroup, status: number, ignore: number): boolean {
+    return (ignore & g.ratio!.ignoreBit) !== 0 || g.ratio!.status.has(status);
   }
 
-  add(s: Seen): void {
-    if (s.hit.ts > this.lastMTs) this.lastMTs = s.hit.ts;
-    if ((s.t.ignore & this.#ignoreBit) !== 0) return;
+  override add(s: Seen): void {
+    const h = s.hit;
+    if (h.ts > this.lastMTs) this.lastMTs = h.ts;
+    if ((s.t.ignore & this.g.ratio!.ignoreBit) !== 0) { this.ignored++; return; }
     this.counted++;
-    if (!this.g.ratio!.status.has(s.hit.status)) return;
-    if (this.ev.add(s.hit.ts, s.hit.id)) s.sink.keep(s.hit);
-    if (this.paths) addDistinct(this.paths, s.t.pathHash, this.g.maxPaths);
-    if (this.uas) addDistinct(this.uas, s.u.matchHash, this.g.maxUas);
+    if (this.g.ratio!.status.has(h.status)) this.addEvidence(h.ts, h.id, s.loc, s.t.pathHash, s.u.matchHash);
   }
 
-  evidence(agg: AggregateSpec): Evidence | null {
+  evidence(agg: AggregateSpec, requests: number): Evidence | null {
     const r = agg.ratio!;
-    if (this.counted < r.minRequests) return null;
-    if (this.ev.count / this.counted < r.min) return null;
-    return passes(agg, this.ev.count, this.paths, this.uas) ? this.ev : null;
+    const counted = this.g.tree ? this.counted : requests - this.ignored;
+    if (counted < r.minRequests) return null;
+    if (this.count / counted < r.min) return null;
+    return this.listEvidence(agg);
+  }
+
+  cites(out: Cite): void {
+    this.listCites(out);
   }
 
   encode(w: StateWriter, c: EncodeContext): void {
     w.time(this.lastMTs, c.base);
     w.uint(this.counted);
-    writeList(w, this.ev, c);
-    writeHashes(w, this.paths);
-    writeHashes(w, this.uas);
+    w.uint(this.ignored);
+    this.writeList(w, c);
   }
 
   decode(r: StateReader, base: number): void {
     this.lastMTs = r.time(base);
     this.counted = r.uint();
-    readList(r, this.ev, base);
-    readHashes(r, this.paths);
-    readHashes(r, this.uas);
+    this.ignored = r.uint();
+    this.readList(r, base);
   }
 }

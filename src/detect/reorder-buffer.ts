@@ -1,27 +1,39 @@
-import type { Hit } from '../core/types.ts';
+// Puts the events of order-sensitive states (burst windows, redirect→404 pairs) back in time order.
+// Servers log a request when it ends but stamp it with its start, and rotated files are not always
+// read oldest first, so a log is only roughly sorted. An event is held until the newest time read is
+// `slackMs` past it; then every event still to come is later (as long as no request is more than
+// `slackMs` late), and events leave in (time, id) order. One arriving later than that leaves at once,
+// out of order, and the state skips it (stream-detector.ts counts them).
+//
+// Events are fixed-size runs of numbers (EVENT_SIZE), grouped by second: a push is an array append,
+// nothing is allocated per event, and the collector never has to trace them.
 
-/**
- * Puts requests back in time order before detection. Servers log a request when it ends but stamp it
- * with its start, and rotated files are not always read oldest first, so a log is only roughly
- * sorted. A request is held until the newest time read is `slackMs` past it; then every request still
- * to come is later (as long as none is more than `slackMs` late), and requests leave in (time, id)
- * order. One arriving later than that leaves at once, out of order (see stream-detector.ts).
- *
- * Held requests are grouped by second, so a push is an array append and the order is restored one
- * second at a time.
- */
+/** [actor, group, ts, id, loc, pathHash, uaHash, status] */
+export const EVENT_SIZE = 8;
+export const EV_ACTOR = 0;
+export const EV_GROUP = 1;
+export const EV_TS = 2;
+export const EV_ID = 3;
+export const EV_LOC = 4;
+export const EV_PATH = 5;
+export const EV_UA = 6;
+export const EV_STATUS = 7;
+
+export type EventSink = (e: readonly number[], at: number) => void;
+
 export class ReorderBuffer {
   #frontier: number;
   /** Every second up to this one has been released. */
   #released = -Infinity;
-  readonly #buckets = new Map<number, Hit[]>();
+  readonly #buckets = new Map<number, number[]>();
   /** Held seconds, a min-heap. */
   readonly #heap: number[] = [];
   #lastSec = NaN;
-  #lastBucket: Hit[] | null = null;
+  #lastBucket: number[] | null = null;
   #held = 0;
+  readonly #one: number[] = new Array<number>(EVENT_SIZE).fill(0);
 
-  constructor(private readonly slackMs: number, private readonly release: (hit: Hit) => void, frontier = -Infinity) {
+  constructor(private readonly slackMs: number, private readonly release: EventSink, frontier = -Infinity) {
     this.#frontier = frontier;
   }
 
@@ -33,45 +45,50 @@ export class ReorderBuffer {
     return this.#held;
   }
 
-  push(hit: Hit): void {
-    const sec = Math.floor(hit.ts / 1000);
+  /** The newest time read moved on (every request calls this, whether it made an event or not). */
+  advance(ts: number): void {
+    if (ts > this.#frontier) {
+      this.#frontier = ts;
+      this.#releaseUpTo(Math.floor((ts - this.slackMs + 1) / 1000) - 1);
+    }
+  }
+
+  push(actor: number, group: number, ts: number, id: number, loc: number, pathHash: number, uaHash: number, status: number): void {
+    const sec = Math.floor(ts / 1000);
     if (sec <= this.#released) {
-      this.release(hit);
+      const e = this.#one;
+      e[0] = actor; e[1] = group; e[2] = ts; e[3] = id; e[4] = loc; e[5] = pathHash; e[6] = uaHash; e[7] = status;
+      this.release(e, 0);
       return;
     }
-    if (sec === this.#lastSec) {
-      this.#lastBucket!.push(hit);
-    } else {
-      let b = this.#buckets.get(sec);
-      if (!b) {
+    let b = this.#lastBucket;
+    if (sec !== this.#lastSec || b === null) {
+      b = this.#buckets.get(sec) ?? null;
+      if (b === null) {
         b = [];
         this.#buckets.set(sec, b);
         heapPush(this.#heap, sec);
       }
-      b.push(hit);
       this.#lastSec = sec;
       this.#lastBucket = b;
     }
+    b.push(actor, group, ts, id, loc, pathHash, uaHash, status);
     this.#held++;
-    if (hit.ts > this.#frontier) {
-      this.#frontier = hit.ts;
-      this.#releaseUpTo(Math.floor((this.#frontier - this.slackMs + 1) / 1000) - 1);
-    }
   }
 
-  /** Releases every held request, in order (the end of the input). */
+  /** Releases every held event, in order (the end of the input). */
   drain(): void {
     this.#releaseUpTo(Infinity);
   }
 
-  /** The held requests in (time, id) order, without releasing them. */
-  heldInOrder(): Hit[] {
-    const out: Hit[] = [];
-    for (const sec of [...this.#heap].sort((a, b) => a - b)) out.push(...sorted(this.#buckets.get(sec)!));
-    return out;
+  /** Calls `f` on every held event, in (time, id) order, without releasing them. */
+  forEachHeld(f: EventSink): void {
+    for (const sec of [...this.#heap].sort((a, b) => a - b)) {
+      const b = this.#buckets.get(sec)!;
+      for (const at of order(b)) f(b, at);
+    }
   }
 
-  /** Releases every second whose every millisecond is at most frontier - slack. */
   #releaseUpTo(lastSec: number): void {
     const heap = this.#heap;
     while (heap.length > 0 && heap[0]! <= lastSec) {
@@ -79,18 +96,30 @@ export class ReorderBuffer {
       const b = this.#buckets.get(sec)!;
       this.#buckets.delete(sec);
       if (sec === this.#lastSec) { this.#lastSec = NaN; this.#lastBucket = null; }
-      this.#held -= b.length;
+      this.#held -= b.length / EVENT_SIZE;
       this.#released = sec;
-      for (const h of sorted(b)) this.release(h);
+      for (const at of order(b)) this.release(b, at);
     }
     if (lastSec !== Infinity && lastSec > this.#released) this.#released = lastSec;
   }
 }
 
-/** A bucket holds one second in arrival (id) order; a stable sort by time gives (time, id) order. */
-function sorted(b: Hit[]): Hit[] {
-  for (let i = 1; i < b.length; i++) if (b[i]!.ts < b[i - 1]!.ts) return b.sort((x, y) => x.ts - y.ts);
-  return b;
+/** Offsets of a bucket's events in (time, id) order. */
+function order(b: readonly number[]): number[] {
+  const n = b.length / EVENT_SIZE;
+  const at: number[] = new Array<number>(n);
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    at[i] = i * EVENT_SIZE;
+    if (i > 0 && before(b, at[i]!, at[i - 1]!)) sorted = false;
+  }
+  return sorted ? at : at.sort((x, y) => (before(b, x, y) ? -1 : before(b, y, x) ? 1 : 0));
+}
+
+function before(b: readonly number[], x: number, y: number): boolean {
+  const tx = b[x + EV_TS]!;
+  const ty = b[y + EV_TS]!;
+  return tx < ty || (tx === ty && b[x + EV_ID]! < b[y + EV_ID]!);
 }
 
 function heapPush(h: number[], v: number): void {

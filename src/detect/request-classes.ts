@@ -17,21 +17,34 @@ const CACHE_MAX = 1 << 16;
 
 export interface TargetClass {
   pat: number;
+  /** The target itself, held on its own (not as a slice of the log line it was read from). */
+  text: string;
   /** The path as "the same resource" (redirect→404 pairs, distinct paths) and its hash. */
   normalPath: string;
   pathHash: number;
-  /** Bit i: ratio group slot i leaves this path out of both sides. */
+  /** The ignoreBit of every ratio group that leaves this path out of both sides. */
   ignore: number;
 }
 
 export interface UaClass {
   pat: number;
+  text: string;
   /** Hash of the decoded, lower-cased user agent (min_distinct_uas counts these). */
   matchHash: number;
   /** Hash of the user agent as logged (the shared-address check counts these). */
   rawHash: number;
   /** Index of the crawler it claims to be, -1 for none. */
   crawler: number;
+}
+
+export interface RefererClass { pat: number; text: string }
+
+/**
+ * A copy of `s` that does not keep the string it was sliced from alive: V8 represents a substring of
+ * 13 or more characters as a view into its parent, and the parent here is a whole log line.
+ */
+export function detach(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 const EMPTY_HIT: Hit = {
@@ -83,16 +96,15 @@ export class RequestClassifier {
   readonly #partAtom = new Map<LeafPart, number>();
   readonly #targets = new Map<string, TargetClass>();
   readonly #uas = new Map<string, UaClass>();
-  readonly #referers = new Map<string, number>();
+  readonly #referers = new Map<string, RefererClass>();
   readonly #lines = new Map<string, number>();
   readonly #methods = new Map<string, number>();
   readonly #tags = new Map<string | null, number>();
   readonly #statuses = new Int32Array(1000).fill(-1);
   readonly #combos = new Map<number, readonly number[]>();
   readonly #combosByText = new Map<string, readonly number[]>();
-  /** Ratio groups that leave some paths out, by slot (TargetClass.ignore bit). */
-  readonly #ignoreSlots: StateGroup[] = [];
-  readonly ignoreSlotOf: Int32Array;
+  /** Ratio groups that leave some paths out (each has its bit in TargetClass.ignore). */
+  readonly #ignoring: StateGroup[];
 
   constructor(private readonly groups: readonly StateGroup[], private readonly crawlers: readonly CrawlerDef[]) {
     for (const g of groups) {
@@ -101,14 +113,7 @@ export class RequestClassifier {
         for (const p of leaf.parts) this.#partAtom.set(p, this.#atoms.get(p.group)!.atomOf(p));
       }
     }
-    this.ignoreSlotOf = new Int32Array(groups.length).fill(-1);
-    for (const g of groups) {
-      if (g.ratio?.ignore) {
-        if (this.#ignoreSlots.length >= 31) throw new Error('more than 31 ratio rules with ignore lists');
-        this.ignoreSlotOf[g.index] = this.#ignoreSlots.length;
-        this.#ignoreSlots.push(g);
-      }
-    }
+    this.#ignoring = groups.filter((g) => g.ratio?.ignore);
   }
 
   target(target: string): TargetClass {
@@ -116,9 +121,9 @@ export class RequestClassifier {
     if (c === undefined) {
       const f = targetFields(target);
       let ignore = 0;
-      for (let i = 0; i < this.#ignoreSlots.length; i++) if (this.#ignoreSlots[i]!.ratio!.ignore!.matches(f.path)) ignore |= 1 << i;
+      for (const g of this.#ignoring) if (g.ratio!.ignore!.matches(f.path)) ignore |= g.ratio!.ignoreBit;
       const np = normalPath(f.path);
-      c = { pat: this.#atoms.get('target')!.classify(viewWith(f)), normalPath: np, pathHash: hash53(np), ignore };
+      c = { pat: this.#atoms.get('target')!.classify(viewWith(f)), text: detach(target), normalPath: detach(np), pathHash: hash53(np), ignore };
       remember(this.#targets, target, c);
     }
     return c;
@@ -129,35 +134,57 @@ export class RequestClassifier {
     if (c === undefined) {
       const m = matchText(ua);
       const def = claimedCrawler(ua, this.crawlers);
-      c = { pat: this.#atoms.get('ua')!.classify(viewWith({ ua: m })), matchHash: hash53(m), rawHash: hash53(ua), crawler: def ? this.crawlers.indexOf(def) : -1 };
+      c = { pat: this.#atoms.get('ua')!.classify(viewWith({ ua: m })), text: detach(ua), matchHash: hash53(m), rawHash: hash53(ua), crawler: def ? this.crawlers.indexOf(def) : -1 };
       remember(this.#uas, ua, c);
     }
     return c;
   }
 
-  /** The state groups whose `match` holds on this request (with t and u already classified), in group order. */
-  groupsOf(hit: Hit, t: TargetClass, u: UaClass): readonly number[] {
-    const r = this.#value(this.#referers, hit.referer, 'referer', () => viewWith({ referer: matchText(hit.referer) }));
+  referer(referer: string): RefererClass {
+    let c = this.#referers.get(referer);
+    if (c === undefined) {
+      c = { pat: this.#atoms.get('referer')!.classify(viewWith({ referer: matchText(referer) })), text: detach(referer) };
+      remember(this.#referers, referer, c);
+    }
+    return c;
+  }
+
+  /** The state groups whose `match` holds on this request (its target, user agent and referer classified), in group order. */
+  groupsOf(hit: Hit, t: TargetClass, u: UaClass, rc: RefererClass): readonly number[] {
+    const r = rc.pat;
+    // the protocol field and, for junk request lines, what the log kept of them (one key for most lines)
     const lineKey = hit.host === '' && hit.tag === null ? hit.protocol : `${hit.protocol}\u0000${hit.host}\u0000${hit.tag ?? ''}\u0000${hit.tag ? hit.raw : ''}`;
-    const l = this.#value(this.#lines, lineKey, 'line', () => viewWith({}, { protocol: hit.protocol, host: hit.host, tag: hit.tag, raw: hit.tag ? hit.raw : '' }));
-    const m = this.#value(this.#methods, hit.method, 'method', () => viewWith({}, { method: hit.method }));
-    const g = this.#value(this.#tags, hit.tag, 'tag', () => viewWith({}, { tag: hit.tag }));
+    let l = this.#lines.get(lineKey);
+    if (l === undefined) {
+      l = this.#atoms.get('line')!.classify(viewWith({}, { protocol: hit.protocol, host: hit.host, tag: hit.tag, raw: hit.tag ? hit.raw : '' }));
+      remember(this.#lines, lineKey, l);
+    }
+    let m = this.#methods.get(hit.method);
+    if (m === undefined) {
+      m = this.#atoms.get('method')!.classify(viewWith({}, { method: hit.method }));
+      remember(this.#methods, hit.method, m);
+    }
+    let g = this.#tags.get(hit.tag);
+    if (g === undefined) {
+      g = this.#atoms.get('tag')!.classify(viewWith({}, { tag: hit.tag }));
+      this.#tags.set(hit.tag, g);
+    }
     const st = hit.status;
     let s = st >= 0 && st < 1000 ? this.#statuses[st]! : -1;
     if (s < 0) {
       s = this.#atoms.get('status')!.classify(viewWith({}, { status: st }));
       if (st >= 0 && st < 1000) this.#statuses[st] = s;
     }
-    const pats = [t.pat, u.pat, r, l, m, s, g];
     if (t.pat < 256 && u.pat < 256 && r < 256 && l < 256 && m < 64 && s < 64 && g < 64) {
       const key = ((((((t.pat * 256 + u.pat) * 256 + r) * 256 + l) * 64 + m) * 64 + s) * 64) + g;
       let out = this.#combos.get(key);
       if (out === undefined) {
-        out = this.#select(pats);
+        out = this.#select([t.pat, u.pat, r, l, m, s, g]);
         this.#combos.set(key, out);
       }
       return out;
     }
+    const pats = [t.pat, u.pat, r, l, m, s, g];
     const text = pats.join(',');
     let out = this.#combosByText.get(text);
     if (out === undefined) {
@@ -165,15 +192,6 @@ export class RequestClassifier {
       remember(this.#combosByText, text, out);
     }
     return out;
-  }
-
-  #value<K>(cache: Map<K, number>, key: K, group: FieldGroup, view: () => RequestView): number {
-    let pat = cache.get(key);
-    if (pat === undefined) {
-      pat = this.#atoms.get(group)!.classify(view());
-      remember(cache, key, pat);
-    }
-    return pat;
   }
 
   #select(pats: readonly number[]): readonly number[] {

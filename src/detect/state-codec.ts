@@ -2,11 +2,13 @@
 // and ids, times as varint deltas from a base, doubles for hashes. Compact because every actor seen
 // within the window keeps one.
 
+// one scratch double for every reader and writer: a typed array per instance would cost more than most states
+const F64 = new Float64Array(1);
+const F64_BYTES = new Uint8Array(F64.buffer);
+
 export class StateWriter {
   #buf = new Uint8Array(256);
   #n = 0;
-  readonly #f64 = new Float64Array(1);
-  readonly #f64b = new Uint8Array(this.#f64.buffer);
 
   #room(k: number): void {
     if (this.#n + k <= this.#buf.length) return;
@@ -17,7 +19,7 @@ export class StateWriter {
 
   /** A non-negative integer up to 2^53. */
   uint(v: number): void {
-    if (!(v >= 0) || !Number.isSafeInteger(v)) throw new Error(`state codec: ${v} is not a non-negative safe integer`);
+    if (!(v >= 0 && v <= Number.MAX_SAFE_INTEGER)) throw new Error(`state codec: ${v} is not a non-negative safe integer`);
     this.#room(8);
     while (v >= 0x80) {
       this.#buf[this.#n++] = (v % 0x80) | 0x80;
@@ -33,9 +35,11 @@ export class StateWriter {
 
   f64(v: number): void {
     this.#room(8);
-    this.#f64[0] = v;
-    this.#buf.set(this.#f64b, this.#n);
-    this.#n += 8;
+    F64[0] = v;
+    const b = this.#buf;
+    const n = this.#n;
+    for (let i = 0; i < 8; i++) b[n + i] = F64_BYTES[i]!;
+    this.#n = n + 8;
   }
 
   str(s: string): void {
@@ -58,6 +62,11 @@ export class StateWriter {
     return this.#buf.slice(0, this.#n);
   }
 
+  /** Copies the bytes written into `target` at `at`. */
+  copyTo(target: Uint8Array, at: number): void {
+    target.set(this.#buf.subarray(0, this.#n), at);
+  }
+
   get length(): number {
     return this.#n;
   }
@@ -69,8 +78,6 @@ export class StateWriter {
 
 export class StateReader {
   #i = 0;
-  readonly #f64 = new Float64Array(1);
-  readonly #f64b = new Uint8Array(this.#f64.buffer);
   constructor(private readonly b: Uint8Array) {}
 
   uint(): number {
@@ -91,10 +98,11 @@ export class StateReader {
   }
 
   f64(): number {
-    if (this.#i + 8 > this.b.length) throw new Error('state codec: truncated');
-    this.#f64b.set(this.b.subarray(this.#i, this.#i + 8));
-    this.#i += 8;
-    return this.#f64[0]!;
+    const i = this.#i;
+    if (i + 8 > this.b.length) throw new Error('state codec: truncated');
+    for (let k = 0; k < 8; k++) F64_BYTES[k] = this.b[i + k]!;
+    this.#i = i + 8;
+    return F64[0]!;
   }
 
   str(): string {

@@ -18,7 +18,8 @@ export interface StateGroup {
   /** Distinct normal paths / user agents of E worth remembering: the highest threshold of a member (0: none). */
   maxPaths: number;
   maxUas: number;
-  ratio: { status: ReadonlySet<number>; ignore: PathList | null } | null;
+  /** `ignoreBit`: this group's bit in TargetClass.ignore (0 when nothing is ignored). */
+  ratio: { status: ReadonlySet<number>; ignore: PathList | null; ignoreBit: number } | null;
   /** `minCount`: the smallest `count` of a member; a smaller window can never fire, so its evidence is not kept. */
   burst: { windowMs: number; minCount: number } | null;
   redirect: { redirect: ReadonlySet<number>; withinMs: number } | null;
@@ -34,6 +35,7 @@ export function groupRules(rules: readonly Rule[]): RuleGroups {
   const byKey = new Map<string, StateGroup>();
   const groups: StateGroup[] = [];
   const groupOfRule: number[] = [];
+  let ignoreSlots = 0;
   for (const r of rules) {
     const a = r.aggregate ?? {};
     const kind: GroupKind = a.ratio ? 'ratio' : a.burst ? 'burst' : a.redirect_then_404 ? 'redirect' : 'plain';
@@ -49,10 +51,11 @@ export function groupRules(rules: readonly Rule[]): RuleGroups {
     if (!g) {
       g = {
         index: groups.length, kind, tree: r.tree, rules: [], maxPaths: 0, maxUas: 0,
-        ratio: a.ratio ? { status: new Set(a.ratio.status), ignore: r.ratioIgnore } : null,
+        ratio: a.ratio ? { status: new Set(a.ratio.status), ignore: r.ratioIgnore, ignoreBit: r.ratioIgnore ? 1 << ignoreSlots++ : 0 } : null,
         burst: a.burst ? { windowMs: a.burst.windowSeconds * 1000, minCount: a.burst.count } : null,
         redirect: a.redirect_then_404 ? { redirect: new Set(a.redirect_then_404.redirect), withinMs: a.redirect_then_404.withinSeconds * 1000 } : null,
       };
+      if (ignoreSlots > 31) throw new Error('more than 31 ratio rules with ignore lists');
       byKey.set(key, g);
       groups.push(g);
     }

@@ -2,28 +2,42 @@ import type { Hit, SignatureHit } from '../core/types.ts';
 import { actorKeyOf } from '../core/ip.ts';
 import type { Rule } from './load-rules.ts';
 import type { CrawlerDef } from './crawler-claim.ts';
-import { type ActorFacts } from './detect-actor.ts';
+import type { ActorFacts } from './detect-actor.ts';
 import { ActorState, type AddressSeen } from './actor-state.ts';
 import { BurstState } from './burst-state.ts';
-import type { EncodeContext, EvidenceSink, GroupState, Seen } from './group-state.ts';
+import type { GroupState, Seen } from './group-state.ts';
 import { PlainState } from './plain-state.ts';
 import { RatioState } from './ratio-state.ts';
 import { RedirectState } from './redirect-state.ts';
-import { RecentHits } from './recent-hits.ts';
-import { ReorderBuffer } from './reorder-buffer.ts';
-import { RequestClassifier } from './request-classes.ts';
+import { EV_GROUP, EV_ID, EV_LOC, EV_PATH, EV_STATUS, EV_TS, EV_UA, EVENT_SIZE, ReorderBuffer } from './reorder-buffer.ts';
+import { detach, RequestClassifier } from './request-classes.ts';
 import { groupRules, retentionMs, type StateGroup } from './state-groups.ts';
 import { StateReader, StateWriter } from './state-codec.ts';
 import { hash53 } from './string-hash.ts';
+import { evaluateTree } from './matcher-tree.ts';
+import { targetFields, matchText } from './request-view.ts';
 
 // Streaming detection: each request updates its actor's state as it is read, so no request has to be
 // stored to be detected. The signatures are exactly those detectActor (the batch reference) finds on
 // the actor's requests of the current episode, as long as no request is read more than `slackMs`
-// after a later one (test/detect/stream-equivalence.test.ts). State is persisted per actor between
-// nights (encode/decode), and requests still held for reordering at the end of a run are handed back
-// as `carry`, so one night and the next give what both at once would.
+// after a later one (test/detect/stream-equivalence.test.ts). Counts and list states do not depend on
+// the order requests arrive in; burst windows and redirect→404 pairs do, and get their requests as
+// small numeric events through a reorder buffer. State is persisted per actor between nights, with
+// the events still held for reordering, so one night and the next give what both at once would
+// (stream-nights.test.ts).
+//
+// Memory stays flat: requests are not kept (states remember (time, id, where it was read)), and when
+// many actors are held, the quiet ones are frozen into their byte form in one arena.
 
-const STATE_VERSION = 1;
+const STATE_VERSION = 3;
+/** An actor may be frozen after this long (log time) without a request, or longer if a window is longer. */
+const FREEZE_AFTER_MS = 3_600_000;
+/** Actors kept as objects before quiet ones are frozen (about 1 KB each; frozen, about 100 bytes). */
+const HOT_ACTORS = 150_000;
+/** Flag stored with a frozen actor: finish() must report it (a signature, or a crawler claim). */
+const NEEDS_OUTCOME = 1;
+/** New actors wait (their requests queued) until this many are looked up in the snapshot at once. */
+const LOAD_BATCH = 512;
 
 export interface StreamOptions {
   rules: readonly Rule[];
@@ -37,8 +51,12 @@ export interface StreamOptions {
   maxUserAgents: number;
   /** Newest request time read by earlier runs (the reorder frontier carries over). */
   frontier?: number;
+  /** Actors kept as objects before quiet ones are frozen (default HOT_ACTORS). */
+  hotActors?: number;
   /** Prior state of these actors, by key (absent: new). Called in batches as actors first appear. */
   loadStates?: (keys: string[]) => Map<string, Uint8Array>;
+  /** Facts from outside the log (a refuted crawler claim), by actor. */
+  facts?: (key: string) => ActorFacts;
 }
 
 /** What a run's detection found for one actor. */
@@ -59,87 +77,109 @@ export interface ActorOutcome {
 export interface FinishOptions {
   /** Signatures whose group's newest matching request is older than this do not fire (asOf − window). */
   windowStart: number;
-  facts: (key: string) => ActorFacts;
   /** Actors that get a full outcome even without signatures or a crawler claim (they have a row already). */
   known?: (key: string) => boolean;
 }
 
+/** A request read this run that the snapshot must store: `loc` says where to read it again. */
+export interface ToStore { id: number; ts: number; loc: number }
+
 export interface DetectionOutput {
-  /** Every actor that got a request this run (or whose held requests were replayed), with its state to persist. */
+  /** Every actor that got a request this run (or was loaded), with its state to persist. */
   actors: { key: string; requests: number; firstSeen: number; lastSeen: number; state: Uint8Array }[];
   /** Full outcome for actors with signatures, a crawler claim, or known. */
   outcomes: ActorOutcome[];
-  /** Requests to store: cited by a signature or by the persisted state (potential evidence). */
-  keep: Hit[];
-  /** Requests still held for reordering: stored, and read again first by the next run. */
-  carry: Hit[];
+  /** Requests read this run to store: cited by a signature, or evidence a state may cite later (see README). */
+  store: ToStore[];
   /** Stored requests (earlier runs) nothing cites any more. */
   drop: number[];
   /** Newest request time read (this run or earlier). */
   frontier: number;
-  /** Requests read more than slackMs after a later one of the same actor (burst and redirect pairs skip them). */
+  /** Requests read more than slackMs after a later one (burst windows and redirect pairs skipped them). */
   late: number;
-  /** Evidence whose content was no longer in memory when cited (should stay 0). */
-  lostEvidence: number;
 }
 
 export class StreamDetector {
   readonly #o: StreamOptions;
+  readonly #facts: (key: string) => ActorFacts;
   readonly #groups: StateGroup[];
   readonly #groupOfRule: number[];
   readonly #groupId: number[];
   readonly #groupById = new Map<number, number>();
+  /** Groups whose conditions an ordinary request can meet: their possible evidence is stored only for flagged actors. */
+  readonly #dense: boolean[];
   readonly #cls: RequestClassifier;
-  readonly #actors = new Map<string, ActorState>();
-  readonly #pending = new Set<string>();
+  /** An actor's state, or the offset of its frozen bytes in the arena. */
+  readonly #actors = new Map<string, ActorState | number>();
+  /** Actor by index (events name actors by index): the state, or its key while frozen. */
+  readonly #byIndex: (ActorState | string)[] = [];
   readonly #buffer: ReorderBuffer;
-  readonly #recent: RecentHits;
-  readonly #kept = new Map<number, Hit>();
   readonly #v6Keys = new Map<string, string>();
-  /** Ids of the requests an earlier run handed back, by actor (stored rows that may need deleting). */
-  readonly #storedCarry = new Map<string, number[]>();
-  #settledMax = -Infinity;
+  /** Requests of actors not yet looked up in the snapshot, and those actors. */
+  #waiting: { hit: Hit; loc: number }[] = [];
+  #waitingSince = Infinity;
+  readonly #pendingKeys = new Set<string>();
+  /** Stored requests each loaded actor cited when loaded: rows that may need deleting. */
+  readonly #priorRefs = new Map<string, number[]>();
+  readonly #drop: number[] = [];
+  /** Requests read this run that frozen actors cite (or may cite later): stored at the end. */
+  readonly #store: ToStore[] = [];
+  #hot: ActorState[] = [];
+  #arena = new Uint8Array(1 << 16);
+  #arenaLen = 0;
+  #arenaWaste = 0;
+  #nextSweep = -Infinity;
   #late = 0;
-  #lost = 0;
   readonly #seen: Seen;
-  readonly #sink: EvidenceSink;
+  readonly #writer = new StateWriter();
+  readonly #freezeAfter: number;
 
   constructor(opts: StreamOptions) {
     this.#o = opts;
+    this.#facts = opts.facts ?? (() => ({}));
     const { groups, groupOfRule } = groupRules(opts.rules);
     this.#groups = groups;
     this.#groupOfRule = groupOfRule;
     this.#groupId = groups.map(groupIdentity);
     this.#groupId.forEach((id, i) => this.#groupById.set(id, i));
+    this.#dense = groups.map(isDense);
     this.#cls = new RequestClassifier(groups, opts.crawlers);
-    this.#recent = new RecentHits(retentionMs(groups) + opts.slackMs);
-    this.#buffer = new ReorderBuffer(opts.slackMs, (h) => this.#settle(h), opts.frontier ?? -Infinity);
-    this.#sink = {
-      keep: (hit) => { this.#kept.set(hit.id, hit); },
-      keepSeq: (seq, id) => {
-        if (seq < 0) return;
-        const hit = this.#recent.get(seq);
-        if (hit && hit.id === id) this.#kept.set(id, hit);
-        else this.#lost++;
-      },
-    };
-    this.#seen = { hit: null as unknown as Hit, seq: 0, t: null as never, u: null as never, sink: this.#sink };
+    this.#buffer = new ReorderBuffer(opts.slackMs, (e, at) => this.#onEvent(e, at), opts.frontier ?? -Infinity);
+    this.#seen = { hit: null as unknown as Hit, loc: -1, t: null as never, u: null as never };
+    // frozen states keep no burst window or redirect: the delay must outlast both (and the reorder slack)
+    this.#freezeAfter = Math.max(FREEZE_AFTER_MS, 2 * (retentionMs(groups) + opts.slackMs));
   }
 
-  /** One parsed request (id set). `stored`: a request an earlier run handed back as carry (already in the snapshot). */
-  push(hit: Hit, stored = false): void {
+  /** One parsed request (id set); `loc` says where it was read (file and offset), to read it again if it is cited. */
+  push(hit: Hit, loc = -1): void {
     const key = this.#keyOf(hit.ip);
-    if (this.#o.loadStates && !this.#actors.has(key)) this.#pending.add(key);
-    if (stored) {
-      const list = this.#storedCarry.get(key);
-      if (list) list.push(hit.id);
-      else this.#storedCarry.set(key, [hit.id]);
+    if (this.#o.loadStates && (this.#pendingKeys.has(key) || !this.#actors.has(key))) {
+      // its prior state is looked up with others: until then its requests wait, in order
+      this.#pendingKeys.add(key);
+      this.#waiting.push({ hit, loc });
+      if (hit.ts < this.#waitingSince) this.#waitingSince = hit.ts;
+      if (this.#pendingKeys.size >= LOAD_BATCH || this.#waiting.length >= 8 * LOAD_BATCH) this.#flushWaiting();
+    } else {
+      this.#take(hit, loc, key);
     }
-    this.#buffer.push(hit);
+    if (hit.ts > this.#buffer.frontier) {
+      // waiting requests must reach the reorder buffer before it moves past them
+      if (this.#waiting.length > 0 && hit.ts - this.#waitingSince > this.#o.slackMs / 2) this.#flushWaiting();
+      this.#buffer.advance(hit.ts);
+      if (hit.ts >= this.#nextSweep) this.#sweep();
+    }
   }
 
-  get held(): number {
-    return this.#buffer.held;
+  #flushWaiting(): void {
+    const keys = [...this.#pendingKeys].filter((k) => !this.#actors.has(k));
+    this.#pendingKeys.clear();
+    if (keys.length > 0 && this.#o.loadStates) {
+      for (const [key, blob] of this.#o.loadStates(keys)) this.#load(detach(key), blob);
+    }
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    this.#waitingSince = Infinity;
+    for (const w of waiting) this.#take(w.hit, w.loc, this.#keyOf(w.hit.ip));
   }
 
   #keyOf(ip: string): string {
@@ -154,66 +194,138 @@ export class StreamDetector {
   }
 
   #actor(key: string): ActorState {
-    let a = this.#actors.get(key);
-    if (a) return a;
-    if (this.#pending.size > 0) this.#loadPending();
-    a = this.#actors.get(key);
-    if (!a) {
-      a = new ActorState(key);
-      this.#actors.set(key, a);
-    }
+    const v = this.#actors.get(key);
+    if (typeof v === 'number') return this.#thaw(key, v);
+    if (v !== undefined) return v;
+    return this.#adopt(new ActorState(detach(key), this.#byIndex.length));
+  }
+
+  #adopt(a: ActorState): ActorState {
+    this.#actors.set(a.key, a);
+    this.#byIndex[a.index] = a;
+    a.hot = true;
+    this.#hot.push(a);
     return a;
   }
 
-  #loadPending(): void {
-    const keys = [...this.#pending].filter((k) => !this.#actors.has(k));
-    this.#pending.clear();
-    if (keys.length === 0 || !this.#o.loadStates) return;
-    for (const [key, blob] of this.#o.loadStates(keys)) this.#actors.set(key, this.#decode(key, blob));
+  #load(key: string, blob: Uint8Array): void {
+    const a = this.#decode(key, blob, this.#byIndex.length);
+    if (!a) return;
+    this.#adopt(a);
+    const refs: number[] = [];
+    for (const st of a.groups) st.cites((id) => refs.push(id), -Infinity);
+    for (let i = 0; i < a.pending.length; i += EVENT_SIZE) refs.push(a.pending[i + EV_ID]!);
+    if (refs.length) this.#priorRefs.set(key, refs);
+    this.#replayPending(a);
   }
 
-  #settle(hit: Hit): void {
+  /** Events a state was persisted with, back into the reorder buffer. */
+  #replayPending(a: ActorState): void {
+    const p = a.pending;
+    a.pending = NO_EVENTS;
+    for (let i = 0; i < p.length; i += EVENT_SIZE) {
+      this.#buffer.push(a.index, p[i + EV_GROUP]!, p[i + EV_TS]!, p[i + EV_ID]!, -1, p[i + EV_PATH]!, p[i + EV_UA]!, p[i + EV_STATUS]!);
+    }
+  }
+
+  /** A request whose actor's prior state is known. */
+  #take(hit: Hit, loc: number, key: string): void {
     const ts = hit.ts;
-    if (ts > this.#settledMax) this.#settledMax = ts;
-    let a = this.#actor(this.#keyOf(hit.ip));
-    const late = ts < a.lastSeen;
-    if (late) this.#late++;
-    else if (a.requests > 0 && ts - a.lastSeen > this.#o.windowMs) a = this.#restart(a);
+    let a = this.#actor(key);
+    if (a.requests > 0 && ts - a.lastSeen > this.#o.windowMs) a = this.#restart(a);
     const cls = this.#cls;
     const t = cls.target(hit.target);
-    const u = cls.ua(hit.ua);
+    // a visitor keeps its user agent and mostly its referer: compare before hashing
+    let u = a.lastUa;
+    if (u === null || u.text !== hit.ua) a.lastUa = u = cls.ua(hit.ua);
+    let r = a.lastReferer;
+    if (r === null || r.text !== hit.referer) a.lastReferer = r = cls.referer(hit.referer);
     a.count(hit, u, this.#o.maxUserAgents, this.#o.crawlers.length);
     const s = this.#seen;
     s.hit = hit;
-    s.seq = this.#recent.push(hit, this.#settledMax);
+    s.loc = loc;
     s.t = t;
     s.u = u;
-    for (const gi of cls.groupsOf(hit, t, u)) {
-      let st = stateOf(a, gi);
-      if (!st) {
-        st = this.#newState(gi);
-        a.groups.push(st);
-      } else if (ts - st.lastMTs > this.#o.windowMs) {
-        st = this.#newState(gi);
-        a.groups[a.groups.findIndex((x) => x.g.index === gi)] = st;
+    const groups = this.#groups;
+    for (const gi of cls.groupsOf(hit, t, u, r)) {
+      const g = groups[gi]!;
+      if (g.kind === 'burst' || g.kind === 'redirect') {
+        if (g.kind === 'redirect' && hit.status !== 404 && !g.redirect!.redirect.has(hit.status)) continue;
+        this.#buffer.push(a.index, gi, ts, hit.id, loc, t.pathHash, u.matchHash, hit.status);
+        continue;
       }
-      st.add(s, ts < st.lastMTs);
+      let st = stateOf(a, gi);
+      if (g.tree === null) {
+        // every request is in M: the actor's own episode applies (and a ratio state waits for a request that changes it)
+        if (g.kind === 'ratio' && !RatioState.concerns(g, hit.status, t.ignore)) continue;
+        if (!st) st = this.#addState(a, gi);
+      } else if (!st) {
+        st = this.#addState(a, gi);
+      } else if (ts - st.lastMTs > this.#o.windowMs) {
+        st = this.#replaceState(a, st);
+      }
+      st.add(s);
     }
   }
 
-  /** An actor quiet for longer than the window starts afresh (its stored evidence is released). */
+  #onEvent(e: readonly number[], at: number): void {
+    const ref = this.#byIndex[e[at]!]!;
+    const a = typeof ref === 'string' ? this.#actor(ref) : ref;
+    const gi = e[at + EV_GROUP]!;
+    const ts = e[at + EV_TS]!;
+    const g = this.#groups[gi]!;
+    let st = stateOf(a, gi);
+    if (!st) {
+      if (g.kind === 'redirect' && g.tree === null && !g.redirect!.redirect.has(e[at + EV_STATUS]!)) return;
+      st = this.#addState(a, gi);
+    } else if (g.tree !== null && ts - st.lastMTs > this.#o.windowMs) {
+      st = this.#replaceState(a, st);
+    }
+    const late = ts < st.lastMTs;
+    if (late) this.#late++;
+    st.addEvent(e, at, late);
+  }
+
+  #addState(a: ActorState, gi: number): GroupState {
+    const st = this.#newState(gi);
+    if (a.groups.length === 0) a.groups = [st];
+    else a.groups.push(st);
+    return st;
+  }
+
+  #replaceState(a: ActorState, old: GroupState): GroupState {
+    const st = this.#newState(old.g.index);
+    a.groups[a.groups.indexOf(old)] = st;
+    return st;
+  }
+
+  /**
+   * An actor quiet for longer than the window starts afresh (its stored evidence is released). The
+   * fresh state gets a new index: events of the old episode still held for reordering then reach the
+   * old, retired state and change nothing.
+   */
   #restart(old: ActorState): ActorState {
-    const a = new ActorState(old.key);
-    a.priorRefs = old.priorRefs;
-    this.#actors.set(old.key, a);
-    return a;
+    old.retired = true;
+    this.#release(old.key, []);
+    return this.#adopt(new ActorState(old.key, this.#byIndex.length));
+  }
+
+  /** Stored requests the actor cited when loaded but `refs` no longer contains can be deleted (they never come back). */
+  #release(key: string, refs: readonly number[]): void {
+    const prior = this.#priorRefs.get(key);
+    if (!prior) return;
+    const keep = new Set(refs);
+    const still: number[] = [];
+    for (const id of prior) (keep.has(id) ? still : this.#drop).push(id);
+    if (still.length) this.#priorRefs.set(key, still);
+    else this.#priorRefs.delete(key);
   }
 
   #newState(gi: number): GroupState {
     const g = this.#groups[gi]!;
     switch (g.kind) {
       case 'plain': return new PlainState(g);
-      case 'ratio': return new RatioState(g, this.#cls.ignoreSlotOf[gi]!);
+      case 'ratio': return new RatioState(g);
       case 'burst': return new BurstState(g);
       case 'redirect': return new RedirectState(g);
     }
@@ -222,13 +334,14 @@ export class StreamDetector {
   /** Signatures of one actor now, in rule order (what detectActor returns on the episode's requests). */
   #evaluate(a: ActorState, windowStart: number, facts: ActorFacts): SignatureHit[] {
     const out: SignatureHit[] = [];
+    if (a.groups.length === 0) return out;
     const rules = this.#o.rules;
     for (let i = 0; i < rules.length; i++) {
       const rule = rules[i]!;
       if (rule.requires === 'crawler-fake' && facts.crawlerCheck !== 'fake') continue;
       const st = stateOf(a, this.#groupOfRule[i]!);
-      if (!st || st.lastMTs < windowStart) continue;
-      const e = st.evidence(rule.aggregate ?? {});
+      if (!st || lastOfM(st, a) < windowStart) continue;
+      const e = st.evidence(rule.aggregate ?? {}, a.requests);
       if (!e) continue;
       out.push({
         ruleId: rule.id, family: rule.family, label: rule.label, title: rule.title, description: rule.description,
@@ -238,102 +351,280 @@ export class StreamDetector {
     return out;
   }
 
+  /** Whether some rule fires on the state now (window aside): a superset of what finish() reports. */
+  #mayFire(a: ActorState): boolean {
+    for (const st of a.groups) {
+      for (const rule of st.g.rules) {
+        if (rule.requires === 'crawler-fake' && this.#facts(a.key).crawlerCheck !== 'fake') continue;
+        if (st.evidence(rule.aggregate ?? {}, a.requests)) return true;
+      }
+    }
+    return false;
+  }
+
+  /** When more than the budget of actors are objects, freezes those quiet for the freeze delay. */
+  #sweep(): void {
+    const now = this.#buffer.frontier;
+    this.#nextSweep = now + this.#freezeAfter / 4;
+    if (this.#hot.length <= (this.#o.hotActors ?? HOT_ACTORS)) return;
+    const before = now - this.#freezeAfter;
+    const still: ActorState[] = [];
+    for (const a of this.#hot) {
+      if (a.retired) continue;
+      if (a.lastSeen >= before) { still.push(a); continue; }
+      this.#freeze(a, now);
+    }
+    this.#hot = still;
+  }
+
+  #freeze(a: ActorState, horizon: number): void {
+    // the bytes keep no read locations: what the policy stores of this run's requests is taken now
+    const flagged = this.#mayFire(a);
+    this.#release(a.key, this.#takeCites(a, horizon, flagged));
+    const w = this.#writer;
+    w.reset();
+    this.#encode(a, w, horizon);
+    const n = w.length;
+    if (this.#arenaLen + n + FROZEN_HEAD > this.#arena.length) this.#growArena(n + FROZEN_HEAD);
+    const at = this.#arenaLen;
+    this.#arena[at] = flagged || a.topCrawler() >= 0 ? NEEDS_OUTCOME : 0;
+    writeU32(this.#arena, at + 1, n);
+    writeU32(this.#arena, at + 5, a.index);
+    w.copyTo(this.#arena, at + FROZEN_HEAD);
+    this.#arenaLen = at + FROZEN_HEAD + n;
+    a.hot = false;
+    a.retired = true;
+    this.#actors.set(a.key, at);
+    this.#byIndex[a.index] = a.key;
+  }
+
   /**
-   * The end of the input. States are written as they stand (held requests are handed back as carry,
-   * not applied), then the held requests are applied so the outcomes include them.
+   * Every id the actor's state cites (for release), and the requests read this run it must store: all
+   * of them once a signature fired, otherwise those of sparse groups (see the README: dense groups'
+   * possible evidence is kept as ids only). Stored ones are remembered as prior refs, so they are
+   * deleted again if the state lets go of them.
+   */
+  #takeCites(a: ActorState, horizon: number, flagged: boolean): number[] {
+    const refs: number[] = [];
+    const taken: number[] = [];
+    for (const st of a.groups) {
+      const keepAll = flagged || !this.#dense[st.g.index];
+      st.cites((id, ts, loc) => {
+        refs.push(id);
+        if (loc >= 0 && keepAll) { this.#store.push({ id, ts, loc }); taken.push(id); }
+      }, horizon);
+    }
+    if (taken.length) {
+      const prior = this.#priorRefs.get(a.key);
+      this.#priorRefs.set(a.key, prior ? prior.concat(taken) : taken);
+    }
+    return refs;
+  }
+
+  /** A frozen actor: [flags][byte length][index][bytes]. */
+  #frozen(at: number): { flags: number; index: number; bytes: Uint8Array } {
+    const n = readU32(this.#arena, at + 1);
+    return { flags: this.#arena[at]!, index: readU32(this.#arena, at + 5), bytes: this.#arena.subarray(at + FROZEN_HEAD, at + FROZEN_HEAD + n) };
+  }
+
+  #thaw(key: string, at: number): ActorState {
+    const { bytes, index } = this.#frozen(at);
+    this.#arenaWaste += bytes.length + FROZEN_HEAD;
+    const a = this.#decode(key, bytes, index) ?? new ActorState(key, index);
+    this.#adopt(a);
+    return a;
+  }
+
+  #growArena(need: number): void {
+    if (this.#arenaWaste * 2 > this.#arenaLen) {
+      // most of it is states thawed since: copy the live ones into a fresh arena
+      const fresh = new Uint8Array(Math.max(this.#arena.length, (this.#arenaLen - this.#arenaWaste + need) * 2));
+      let len = 0;
+      for (const [key, v] of this.#actors) {
+        if (typeof v !== 'number') continue;
+        const n = readU32(this.#arena, v + 1) + FROZEN_HEAD;
+        fresh.set(this.#arena.subarray(v, v + n), len);
+        this.#actors.set(key, len);
+        len += n;
+      }
+      this.#arena = fresh;
+      this.#arenaLen = len;
+      this.#arenaWaste = 0;
+      if (len + need <= fresh.length) return;
+    }
+    const bigger = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaLen + need));
+    bigger.set(this.#arena.subarray(0, this.#arenaLen));
+    this.#arena = bigger;
+  }
+
+  /**
+   * The end of the input. States are written with the events still held for reordering (the next
+   * run replays them), then the held events are applied so the outcomes include them.
    */
   finish(opts: FinishOptions): DetectionOutput {
-    this.#loadPending();
+    this.#flushWaiting();
     const frontier = this.#buffer.frontier;
     const horizon = frontier - this.#o.slackMs;
-    const carry = this.#buffer.heldInOrder();
-    const refsOf = new Map<string, number[]>();
-    const states = new Map<string, Uint8Array>();
-    const w = new StateWriter();
-    for (const a of this.#actors.values()) {
-      const refs: number[] = [];
-      w.reset();
-      this.#encode(a, w, { base: a.firstSeen === Infinity ? 0 : a.firstSeen, horizon, sink: this.#sink, refs });
-      states.set(a.key, w.bytes());
-      refsOf.set(a.key, refs);
-    }
-    for (const h of carry) {
-      const k = this.#keyOf(h.ip);
-      if (!refsOf.has(k)) { refsOf.set(k, []); states.set(k, EMPTY_STATE); }
-      refsOf.get(k)!.push(h.id);
+    const held = new Map<number, number[]>();
+    this.#buffer.forEachHeld((e, at) => {
+      const list = held.get(e[at]!);
+      const ev = e.slice(at, at + EVENT_SIZE);
+      if (list) list.push(...ev);
+      else held.set(e[at]!, ev);
+    });
+    const preflush = new Map<string, Uint8Array>();
+    const heldOf = new Map<string, number[]>();
+    for (const [index, events] of held) {
+      const ref = this.#byIndex[index]!;
+      const a = typeof ref === 'string' ? this.#actor(ref) : ref;
+      if (a.retired) continue; // events of an episode that ended
+      a.pending = events;
+      preflush.set(a.key, this.#encodeNow(a, horizon));
+      a.pending = NO_EVENTS;
+      heldOf.set(a.key, events);
     }
     this.#buffer.drain();
 
     const actors: DetectionOutput['actors'] = [];
     const outcomes: ActorOutcome[] = [];
-    const cited = new Set<number>();
-    const drop: number[] = [];
-    for (const a of this.#actors.values()) {
-      const state = states.get(a.key)!;
-      actors.push({ key: a.key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, state });
-      // an episode no request still to come could continue is over, whatever asOf says (it is not persisted either)
-      const sigs = this.#evaluate(a, Math.max(opts.windowStart, horizon - this.#o.windowMs), opts.facts(a.key));
-      const refs = refsOf.get(a.key)!;
-      for (const s of sigs) for (const id of s.requestIds) { refs.push(id); }
-      for (const id of refs) cited.add(id);
-      const stored = this.#storedCarry.get(a.key);
-      if (a.priorRefs || stored) {
-        const mine = new Set(refs);
-        for (const id of a.priorRefs ?? []) if (!mine.has(id)) drop.push(id);
-        for (const id of stored ?? []) if (!mine.has(id)) drop.push(id);
+    const bound = Math.max(opts.windowStart, horizon - this.#o.windowMs);
+    for (const [key, v] of this.#actors) {
+      let a: ActorState;
+      if (typeof v === 'number') {
+        const { flags, bytes } = this.#frozen(v);
+        if (flags === 0 && !opts.known?.(key) && !this.#priorRefs.has(key)) {
+          // nothing to report: its counts come from the head of its bytes
+          actors.push({ key, ...readHead(bytes), state: bytes.slice() });
+          continue;
+        }
+        a = this.#decode(key, bytes, 0) ?? new ActorState(key, 0);
+      } else {
+        a = v;
       }
+      const state = preflush.get(key) ?? (typeof v === 'number' ? this.#frozen(v).bytes.slice() : this.#encodeNow(a, horizon));
+      actors.push({ key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, state });
+      // an episode no request still to come could continue is over, whatever asOf says
+      const sigs = this.#evaluate(a, bound, this.#facts(key));
+      const refs = this.#takeCites(a, horizon, sigs.length > 0);
+      // the persisted state also holds the events still waiting for reordering: the next run may cite them
+      const waiting = heldOf.get(key);
+      if (waiting) {
+        for (let i = 0; i < waiting.length; i += EVENT_SIZE) {
+          const id = waiting[i + EV_ID]!;
+          refs.push(id);
+          if (waiting[i + EV_LOC]! >= 0 && (sigs.length > 0 || !this.#dense[waiting[i + EV_GROUP]!])) this.#store.push({ id, ts: waiting[i + EV_TS]!, loc: waiting[i + EV_LOC]! });
+        }
+      }
+      this.#release(key, refs);
       const crawler = a.topCrawler();
-      if (sigs.length > 0 || crawler >= 0 || opts.known?.(a.key)) {
+      if (sigs.length > 0 || crawler >= 0 || opts.known?.(key)) {
         outcomes.push({
-          key: a.key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, signatures: sigs,
-          crawler: crawler >= 0 ? this.#o.crawlers[crawler]!.name : null, userAgents: a.uas.length, activity: a.activity(),
-          ips: a.ips ?? (a.requests > 0 ? [{ ip: a.key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen }] : []),
+          key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, signatures: sigs,
+          crawler: crawler >= 0 ? this.#o.crawlers[crawler]!.name : null, userAgents: a.uas?.length ?? 0, activity: a.activity(),
+          ips: a.ips ?? (a.requests > 0 ? [{ ip: key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen }] : []),
         });
       }
     }
-    const keep: Hit[] = [];
-    for (const [id, h] of this.#kept) if (cited.has(id)) keep.push(h);
-    return { actors, outcomes, keep, carry, drop: [...new Set(drop)], frontier, late: this.#late, lostEvidence: this.#lost };
+    const dropped = new Set(this.#drop);
+    const seen = new Set<number>();
+    const store = this.#store.filter((s) => !dropped.has(s.id) && !seen.has(s.id) && (seen.add(s.id), true));
+    return { actors, outcomes, store, drop: [...dropped], frontier, late: this.#late };
   }
 
-  #encode(a: ActorState, w: StateWriter, c: EncodeContext): void {
+  #encodeNow(a: ActorState, horizon: number): Uint8Array {
+    const w = this.#writer;
+    w.reset();
+    this.#encode(a, w, horizon);
+    return w.bytes();
+  }
+
+  #encode(a: ActorState, w: StateWriter, horizon: number): void {
+    const base = a.firstSeen === Infinity ? 0 : a.firstSeen;
     w.uint(STATE_VERSION);
-    w.time(c.base, 0);
-    a.encode(w, c.base);
-    // a group no request still to come could continue is over: it is not kept
-    const live = a.groups.filter((st) => st.lastMTs >= c.horizon - this.#o.windowMs).sort((x, y) => x.g.index - y.g.index);
-    w.uint(live.length);
-    for (const st of live) {
+    w.time(base, 0);
+    a.encode(w, base);
+    const groups = sortedByGroup(a.groups);
+    w.uint(groups.length);
+    for (const st of groups) {
       w.f64(this.#groupId[st.g.index]!);
-      st.encode(w, c);
+      st.encode(w, { base, horizon });
+    }
+    const p = a.pending;
+    w.uint(p.length / EVENT_SIZE);
+    for (let i = 0; i < p.length; i += EVENT_SIZE) {
+      w.f64(this.#groupId[p[i + EV_GROUP]!]!);
+      w.time(p[i + EV_TS]!, base);
+      w.uint(p[i + EV_ID]!);
+      w.f64(p[i + EV_PATH]!);
+      w.f64(p[i + EV_UA]!);
+      w.uint(p[i + EV_STATUS]!);
     }
   }
 
-  #decode(key: string, blob: Uint8Array): ActorState {
-    const a = new ActorState(key);
+  #decode(key: string, blob: Uint8Array, index: number): ActorState | null {
+    if (blob.length === 0) return null;
     const r = new StateReader(blob);
-    if (blob.length === 0 || r.uint() !== STATE_VERSION) return a;
+    if (r.uint() !== STATE_VERSION) return null; // written by another version: start afresh
+    const a = new ActorState(key, index);
     const base = r.time(0);
     a.decode(r, base);
     const n = r.uint();
-    const refs: number[] = [];
+    const groups: GroupState[] = [];
+    let known = true;
     for (let i = 0; i < n; i++) {
       const gi = this.#groupById.get(r.f64());
-      if (gi === undefined) break; // a rule changed since: this and later groups start afresh
+      if (gi === undefined) { known = false; break; } // a rule changed since: this and later groups start afresh
       const st = this.#newState(gi);
       st.decode(r, base);
-      a.groups.push(st);
+      groups.push(st);
     }
-    // the ids this state cited (re-encoding it lists them again)
-    const probe: EncodeContext = { base, horizon: -Infinity, sink: { keep() {}, keepSeq() {} }, refs };
-    const scratch = new StateWriter();
-    for (const st of a.groups) st.encode(scratch, probe);
-    a.priorRefs = refs;
+    if (groups.length) a.groups = groups;
+    if (!known) return a;
+    const np = r.uint();
+    const pending: number[] = [];
+    for (let i = 0; i < np; i++) {
+      const gi = this.#groupById.get(r.f64());
+      const ts = r.time(base);
+      const id = r.uint();
+      const path = r.f64();
+      const ua = r.f64();
+      const status = r.uint();
+      if (gi !== undefined) pending.push(index, gi, ts, id, -1, path, ua, status);
+    }
+    if (pending.length) a.pending = pending;
     return a;
   }
 }
 
-const EMPTY_STATE = new Uint8Array(0);
+const NO_EVENTS: number[] = [];
+const FROZEN_HEAD = 9;
+
+function sortedByGroup(groups: GroupState[]): readonly GroupState[] {
+  for (let i = 1; i < groups.length; i++) if (groups[i]!.g.index < groups[i - 1]!.g.index) return [...groups].sort((x, y) => x.g.index - y.g.index);
+  return groups;
+}
+
+/** requests, firstSeen and lastSeen from the start of an encoded state. */
+function readHead(bytes: Uint8Array): { requests: number; firstSeen: number; lastSeen: number } {
+  const r = new StateReader(bytes);
+  r.uint();
+  const base = r.time(0);
+  const requests = r.uint();
+  return { requests, firstSeen: r.time(base), lastSeen: r.time(base) };
+}
+
+function writeU32(b: Uint8Array, at: number, v: number): void {
+  b[at] = v & 255; b[at + 1] = (v >>> 8) & 255; b[at + 2] = (v >>> 16) & 255; b[at + 3] = v >>> 24;
+}
+
+function readU32(b: Uint8Array, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
+}
+
+/** The newest request of the group's M: for a group without `match`, the actor's newest request. */
+function lastOfM(st: GroupState, a: ActorState): number {
+  return st.g.tree === null ? a.lastSeen : st.lastMTs;
+}
 
 function stateOf(a: ActorState, gi: number): GroupState | undefined {
   const g = a.groups;
@@ -347,4 +638,20 @@ function groupIdentity(g: StateGroup): number {
   const a = r.aggregate ?? {};
   return hash53(JSON.stringify([g.kind, r.match ?? null, a.ratio ? [a.ratio.status, a.ratio.ignore_list, a.ratio.ignore_path_regex] : null,
     a.burst?.windowSeconds ?? null, a.redirect_then_404 ?? null, g.maxPaths, g.maxUas]));
+}
+
+const ORDINARY: Partial<Hit>[] = [
+  { method: 'GET', target: '/', status: 200 }, { method: 'GET', target: '/blog/a-post/', status: 200 },
+  { method: 'GET', target: '/img/photo.jpg', status: 304 }, { method: 'GET', target: '/missing-page', status: 404 },
+];
+const BROWSER = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36';
+
+/** A group every ordinary visitor feeds (its conditions hold on a plain page, image or 404 request). */
+function isDense(g: StateGroup): boolean {
+  if (!g.tree) return true;
+  return ORDINARY.some((o) => {
+    const hit: Hit = { id: 0, ip: '', ts: 0, method: 'GET', target: '/', protocol: 'HTTP/1.1', status: 200, bytes: 0, referer: '', ua: BROWSER, host: '', tag: null, raw: '', badUtf8: false, ...o };
+    const v = { hit, ...targetFields(hit.target), ua: matchText(hit.ua), referer: '' };
+    return evaluateTree(g.tree!, (p) => p.test(v));
+  });
 }

@@ -41,15 +41,15 @@ export function referenceSignatures(hits: readonly Hit[], o: HarnessOptions): Ma
 export function streamOptions(o: HarnessOptions, extra: Partial<StreamOptions> = {}): StreamOptions {
   return {
     rules: o.rules, crawlers: o.crawlers ?? [], ipv6Prefix: 64, windowMs: o.windowMs ?? Infinity,
-    slackMs: o.slackMs ?? 3_600_000, maxUserAgents: 12, ...extra,
+    slackMs: o.slackMs ?? 3_600_000, maxUserAgents: 12, facts: o.facts ?? (() => ({})), ...extra,
   };
 }
 
-export function runStream(hits: readonly Hit[], o: HarnessOptions, extra: Partial<StreamOptions> = {}, carry: readonly Hit[] = []): DetectionOutput {
+export function runStream(hits: readonly Hit[], o: HarnessOptions, extra: Partial<StreamOptions> = {}): DetectionOutput {
   const d = new StreamDetector(streamOptions(o, extra));
-  for (const h of carry) d.push({ ...h }, true);
-  for (const h of hits) d.push({ ...h });
-  return d.finish({ windowStart: o.windowStart ?? -Infinity, facts: o.facts ?? (() => ({})) });
+  // a request's id doubles as where it was read
+  for (const h of hits) d.push(h, h.id);
+  return d.finish({ windowStart: o.windowStart ?? -Infinity });
 }
 
 export function streamSignatures(hits: readonly Hit[], o: HarnessOptions): Map<string, SignatureHit[]> {

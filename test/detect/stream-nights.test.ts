@@ -7,8 +7,8 @@ import { loadCrawlers } from '../../src/detect/crawler-claim.ts';
 import { StreamDetector, type DetectionOutput } from '../../src/detect/stream-detector.ts';
 import { brief, prng, randomLog, referenceEpisodes, runStream, streamOptions, type HarnessOptions } from './stream-harness.ts';
 
-// Across nights: the state persisted after one night plus the requests it handed back (carry) must
-// give, the next night, exactly what reading both nights at once gives. And the window: a rule's
+// Across nights: the state persisted after one night (with the events it still held for reordering)
+// must give, the next night, exactly what reading both nights at once gives. And the window: a rule's
 // evidence is its current episode (no gap longer than windowDays), judged only while the episode's
 // newest request is inside the window.
 
@@ -18,16 +18,15 @@ const DAY = 86_400_000;
 
 function twoNights(hits: Hit[], split: number, o: HarnessOptions): { n1: DetectionOutput; n2: DetectionOutput } {
   const d1 = new StreamDetector(streamOptions(o));
-  for (const h of hits.slice(0, split)) d1.push(h);
-  const n1 = d1.finish({ windowStart: o.windowStart ?? -Infinity, facts: o.facts ?? (() => ({})) });
+  for (const h of hits.slice(0, split)) d1.push(h, h.id);
+  const n1 = d1.finish({ windowStart: o.windowStart ?? -Infinity });
   const stored = new Map(n1.actors.map((a) => [a.key, a.state]));
   const d2 = new StreamDetector(streamOptions(o, {
     frontier: n1.frontier,
     loadStates: (keys) => new Map(keys.filter((k) => stored.has(k)).map((k) => [k, stored.get(k)!])),
   }));
-  for (const h of n1.carry) d2.push(h, true);
-  for (const h of hits.slice(split)) d2.push(h);
-  const n2 = d2.finish({ windowStart: o.windowStart ?? -Infinity, facts: o.facts ?? (() => ({})) });
+  for (const h of hits.slice(split)) d2.push(h, h.id);
+  const n2 = d2.finish({ windowStart: o.windowStart ?? -Infinity });
   return { n1, n2 };
 }
 
@@ -51,20 +50,38 @@ describe('night 1 then night 2 equals both nights at once', () => {
     const onceState = new Map(once.actors.map((a) => [a.key, Buffer.from(a.state).toString('hex')]));
     for (const a of n2.actors) expect(Buffer.from(a.state).toString('hex'), a.key).toBe(onceState.get(a.key));
     // the stored requests: what the one run keeps is kept, plus at most some of first-night-only actors
-    const rows = new Set([...n1.keep, ...n1.carry].map((h) => h.id));
+    const rows = new Set(n1.store.map((h) => h.id));
     for (const id of n2.drop) rows.delete(id);
-    for (const h of [...n2.keep, ...n2.carry]) rows.add(h.id);
-    const onceRows = new Set([...once.keep, ...once.carry].map((h) => h.id));
-    for (const id of onceRows) expect(rows.has(id), `request ${id} stored`).toBe(true);
+    for (const h of n2.store) rows.add(h.id);
+    const onceRows = new Set(once.store.map((h) => h.id));
     const actorOf = new Map(hits.map((h) => [h.id, actorKeyOf(h.ip, 64)]));
+    // the one exception, by design: a first-night request that only a dense group (404 ratio, burst…)
+    // might cite later, of an actor with no signature yet, is not stored (README, "What is stored")
+    const night1 = new Set(hits.slice(0, split).map((h) => h.id));
+    const flagged1 = new Set(n1.outcomes.filter((a) => a.signatures.length).map((a) => a.key));
+    for (const id of onceRows) {
+      if (night1.has(id) && !flagged1.has(actorOf.get(id)!)) continue;
+      expect(rows.has(id), `request ${id} stored`).toBe(true);
+    }
     for (const id of rows) if (!onceRows.has(id)) expect(touched2.has(actorOf.get(id)!), `extra row ${id}`).toBe(false);
   });
 
-  it('hands requests still held for reordering to the next night', () => {
-    const { hits } = randomLog(3, 800, 60_000);
-    const { n1 } = twoNights(hits, 400, { rules, slackMs: 60_000 });
-    expect(n1.carry.length).toBeGreaterThan(0);
-    expect(Math.min(...n1.carry.map((h) => h.ts))).toBeGreaterThan(n1.frontier - 60_000 - 1000);
+  it('a request read late across the night boundary is put in order (the held events travel in the state)', () => {
+    // a burst: 40 page requests in 8 s, the night ends in its middle and the first of the next night is 30 s late
+    const t0 = Date.UTC(2026, 0, 1);
+    const mk = (i: number, sec: number): Hit => ({
+      id: 100 + i, ip: '203.0.113.5', ts: t0 + sec * 1000, method: 'GET', target: `/p/${i}`, protocol: 'HTTP/1.1', status: 200, bytes: 1,
+      referer: '', ua: 'Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0', host: '', tag: null, raw: '', badUtf8: false,
+    });
+    const hits = Array.from({ length: 40 }, (_, i) => mk(i, i / 5));
+    const late = mk(40, 1.5);
+    const all = [...hits.slice(0, 20), ...hits.slice(20), late];
+    const o: HarnessOptions = { rules, slackMs: 60_000 };
+    const once = runStream(all, o).outcomes[0]!.signatures.find((s) => s.ruleId === 'request-burst')!;
+    const { n2 } = twoNights(all, 30, o);
+    expect(n2.outcomes[0]!.signatures.find((s) => s.ruleId === 'request-burst')).toEqual(once);
+    expect(once.count).toBe(41);
+    expect(once.requestIds.slice(0, 9)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 140]);
   });
 });
 
