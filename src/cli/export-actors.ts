@@ -36,6 +36,7 @@ export function* exportActors(dbPath: string): Generator<ExportRow> {
       key: string; requests: number; score: number; verdict: string; published: number; country: string | null; asn: number | null;
       network_type: string; network_reason: string | null; abuse_email: string | null; abuse_source: string | null;
     }>;
+    const hasStates = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='actor_state'`).get() !== undefined;
     for (const r of rows) {
       const lists: ExportRow['dnsbl'] = {};
       for (const d of dnsbl.all(r.key) as { zone: string; status: DnsblStatus; meaning: string }[]) lists[d.zone] = { status: d.status, meaning: d.meaning };
@@ -44,6 +45,12 @@ export function* exportActors(dbPath: string): Generator<ExportRow> {
         signatures: sigs.all(r.key) as ExportRow['signatures'], country: r.country, asn: r.asn, network: r.network_type,
         network_reason: r.network_reason, dnsbl: lists, abuse: r.abuse_email ? { email: r.abuse_email, source: r.abuse_source } : null,
       };
+    }
+    if (!hasStates) return;
+    // every other actor seen: nothing fired, nothing looked up (only detection state is kept for them)
+    const others = db.prepare(`SELECT key, requests FROM actor_state WHERE key NOT IN (SELECT key FROM actors) ORDER BY key`).iterate() as Iterable<{ key: string; requests: number }>;
+    for (const r of others) {
+      yield { ip: r.key, requests: r.requests, score: 0, verdict: 'none', published: false, signatures: [], country: null, asn: null, network: 'unknown', network_reason: null, dnsbl: {}, abuse: null };
     }
   } finally {
     db.close();

@@ -10,6 +10,7 @@ export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir
     `lines     ${s.lines.read} read from ${s.files} file(s): ${s.lines.parsed} parsed, ${skippedTotal} skipped` +
       (skipped.length ? ` (${skipped.map(([k, v]) => `${k} ${v}`).join(', ')})` : ''),
     `actors    ${s.actorsSeen} seen, ${s.actorsScored} scored this run, ${s.published} published (${s.newlyPublished} new, ${s.expired} expired)`,
+    `detect    ${s.threads} thread(s); ${s.stored} requests stored as evidence, ${s.released} released; ${s.lateLines} lines too late to reorder`,
     `dnsbl     ${dnsbl.length ? dnsbl.map(([k, v]) => `${k} ${v}`).join(', ') : 'not checked'}`,
   ];
   if (extra.pages !== undefined) lines.push(`site      ${extra.pages} pages written to ${extra.outDir}`);

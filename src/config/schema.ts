@@ -41,8 +41,22 @@ export const configSchema = z.strictObject({
   publishThreshold: z.int().min(1).max(100).default(60),
   /** Score half-life in days after the last offending request; 0 turns ageing off. */
   halfLifeDays: z.number().min(0).default(30),
-  /** Requests older than this many days before asOf are not scored. */
+  /**
+   * The scoring window, in days. A line older than this before asOf (for asOf "newest": before the
+   * newest request of earlier runs or the newest line at the end of a plain file) is skipped as
+   * outside-window. A rule's evidence is its episode: its matching requests since the last gap longer
+   * than this; it counts while the episode's newest request is inside the window. An actor quiet for
+   * longer starts afresh (data/rules/README.md, "Streaming and the window").
+   */
   windowDays: z.int().positive().default(90),
+  /**
+   * How late a log line may come (its time before the newest time read so far) and still be put in
+   * order for the rules that need order (bursts, redirect→404). Servers stamp a request with its start
+   * and log it at its end; 120 s covers slow requests. Later lines are still counted everywhere else.
+   */
+  reorderSeconds: z.int().min(0).max(3600).default(120),
+  /** Threads that read and detect, each taking the clients that hash to it: 0 = one per CPU (at most 2) for inputs over 32 MB. */
+  ingestThreads: z.int().min(0).max(16).default(0),
   /** Skip every network lookup (DNSBL, reverse DNS, RDAP). */
   offline: z.boolean().default(false),
   /** Score private/loopback/documentation addresses (for replaying test logs); never published. */
@@ -51,8 +65,6 @@ export const configSchema = z.strictObject({
   resolver: z.string().nullable().default(null),
   /** IPv6 actors are networks of this many bits (128 = single addresses). */
   ipv6Prefix: z.int().min(32).max(128).default(64),
-  /** Requests kept per actor besides those cited as evidence (older ones are pruned; per-day counts stay). */
-  maxHitsPerActor: z.int().min(100).max(1_000_000).default(2_000),
   /** Longest log line read; longer lines are skipped and counted as oversized. */
   maxLineBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
   /**

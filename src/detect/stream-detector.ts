@@ -170,6 +170,17 @@ export class StreamDetector {
     }
   }
 
+  /** Loads these actors' prior states (no request needed): finish() then reports them, e.g. to re-judge them with new facts. */
+  include(keys: readonly string[]): void {
+    if (!this.#o.loadStates) return;
+    for (const k of keys) {
+      this.#included.add(k);
+      if (!this.#actors.has(k)) this.#pendingKeys.add(k);
+    }
+  }
+
+  readonly #included = new Set<string>();
+
   #flushWaiting(): void {
     const keys = [...this.#pendingKeys].filter((k) => !this.#actors.has(k));
     this.#pendingKeys.clear();
@@ -492,7 +503,7 @@ export class StreamDetector {
       let a: ActorState;
       if (typeof v === 'number') {
         const { flags, bytes } = this.#frozen(v);
-        if (flags === 0 && !opts.known?.(key) && !this.#priorRefs.has(key)) {
+        if (flags === 0 && !opts.known?.(key) && !this.#priorRefs.has(key) && !this.#included.has(key)) {
           // nothing to report: its counts come from the head of its bytes
           actors.push({ key, ...readHead(bytes), state: bytes.slice() });
           continue;
@@ -517,7 +528,7 @@ export class StreamDetector {
       }
       this.#release(key, refs);
       const crawler = a.topCrawler();
-      if (sigs.length > 0 || crawler >= 0 || opts.known?.(key)) {
+      if (sigs.length > 0 || crawler >= 0 || opts.known?.(key) || this.#included.has(key)) {
         outcomes.push({
           key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, signatures: sigs,
           crawler: crawler >= 0 ? this.#o.crawlers[crawler]!.name : null, userAgents: a.uas?.length ?? 0, activity: a.activity(),

@@ -32,7 +32,23 @@ export interface IngestOptions {
   trustedProxies?: readonly string[];
   /** Ready CDN ranges switched on by name (data/proxies/<name>.txt), added to trustedProxies. */
   cdnRanges?: readonly string[];
+  /**
+   * Where each plain file's content ends for this run (its size when the run started), by path: a
+   * file still being written is read up to there, so every thread of a run reads the same lines.
+   */
+  ends?: ReadonlyMap<string, number>;
+  /**
+   * Which lines this reader parses and counts, by the bytes of the line and its number in the run
+   * (lines of every file, in order); the others are left to another thread. Default: all.
+   */
+  select?: (buf: Buffer, start: number, end: number, lineNo: number) => boolean;
+  /** Count lines over maxLineBytes (one reader of a run does). Default true. */
+  countOversized?: boolean;
 }
+
+/** Where a line was read: its file's position in `paths` and its content offset, in one number. */
+export const LOC_FILE = 2 ** 40;
+export const locOf = (file: number, offset: number): number => file * LOC_FILE + offset;
 
 export interface IngestResult {
   /** read = parsed + sum(skipped). */
@@ -51,26 +67,9 @@ export interface IngestResult {
 export async function ingestFiles(
   paths: string[],
   opts: IngestOptions,
-  onHit: (hit: Omit<Hit, 'id'>) => void,
+  onHit: (hit: Omit<Hit, 'id'>, loc: number, lineNo: number) => void,
 ): Promise<IngestResult> {
-  const parser = lineParserFor(opts.format, opts.jsonFields);
-  const proxies = [...(opts.trustedProxies ?? []), ...cdnRanges(opts.cdnRanges ?? [])];
-  let trusted: BlockList | null;
-  try {
-    trusted = proxies.length ? blockListOf(proxies) : null;
-  } catch (cause) {
-    throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
-  }
-  const headers = emptyHeaders();
-  const parse = (line: string): ParsedHit | string => {
-    if (!trusted) return parser(line, null);
-    headers.forwardedFor = null;
-    headers.realIp = null;
-    headers.cdnIp = null;
-    const result = parser(line, headers);
-    if (typeof result !== 'string') result.ip = clientFromHeaders(result.ip, headers, trusted);
-    return result;
-  };
+  const parse = lineToHit(opts);
   // a line whose layout has no time (some JSON logs) is dated like the line before it, or by the file
   let lastTs = 0;
   const counts: LineCounts = { read: 0, parsed: 0, skipped: {} };
@@ -78,8 +77,15 @@ export async function ingestFiles(
   const out = new Map<string, FileCheckpoint>();
   let newestTs: number | null = null;
   let oldestTs: number | null = null;
+  let lineNo = -1;
+  let fileNo = 0;
+  const pick = opts.select;
+  const select = (buf: Buffer, start: number, end: number): boolean => {
+    lineNo++;
+    return pick ? pick(buf, start, end, lineNo) : true;
+  };
 
-  const onLine = (line: string, badUtf8: boolean): void => {
+  const onLine = (line: string, badUtf8: boolean, offset: number): void => {
     counts.read++;
     const hit = parse(line);
     if (typeof hit === 'string') {
@@ -92,22 +98,23 @@ export async function ingestFiles(
     else lastTs = hit.ts;
     if (newestTs === null || hit.ts > newestTs) newestTs = hit.ts;
     if (oldestTs === null || hit.ts < oldestTs) oldestTs = hit.ts;
-    onHit(hit);
+    onHit(hit, locOf(fileNo, offset), lineNo);
   };
 
-  for (const path of paths) {
+  for (const [index, path] of paths.entries()) {
+    fileNo = index;
     try {
       const gz = await isGzip(path);
       const head = await readHead(path, gz, FINGERPRINT_BYTES);
       if (head.length === 0) continue;
       lastTs = Math.floor((await stat(path)).mtimeMs / 1000) * 1000;
       let from = resumePoint(head, seen);
-      const size = await plainSize(path, gz);
-      if (from && size !== null && size < from.offset) from = null;
+      const end = gz ? undefined : (opts.ends?.get(path) ?? (await plainSize(path, gz)) ?? undefined);
+      if (from && end !== undefined && end < from.offset) from = null;
 
       // a .gz is a finished rotation: its last line is complete even without a newline
       const read = (start: number) =>
-        readLines(contentFrom(path, gz, start), { maxLineBytes: opts.maxLineBytes, startOffset: start, final: gz }, onLine);
+        readLines(contentFrom(path, gz, start, end), { maxLineBytes: opts.maxLineBytes, startOffset: start, final: gz, select }, onLine);
       let res;
       try {
         res = await read(from?.offset ?? 0);
@@ -116,7 +123,7 @@ export async function ingestFiles(
         from = null;
         res = await read(0);
       }
-      if (res.oversized > 0) {
+      if (res.oversized > 0 && opts.countOversized !== false) {
         counts.read += res.oversized;
         counts.skipped['oversized'] = (counts.skipped['oversized'] ?? 0) + res.oversized;
       }
@@ -136,6 +143,32 @@ export async function ingestFiles(
     }
   }
   return { counts, checkpoints: [...out.values()], newestTs, oldestTs };
+}
+
+/**
+ * One log line → a hit or a skip reason, as ingest reads it: the configured format, and the client
+ * taken from forwarding headers behind trusted proxies. Lines read again for storage go through it too.
+ */
+export function lineToHit(opts: Pick<IngestOptions, 'format' | 'jsonFields' | 'trustedProxies' | 'cdnRanges'>): (line: string) => ParsedHit | string {
+  const parser = lineParserFor(opts.format, opts.jsonFields);
+  const proxies = [...(opts.trustedProxies ?? []), ...cdnRanges(opts.cdnRanges ?? [])];
+  let trusted: BlockList | null;
+  try {
+    trusted = proxies.length ? blockListOf(proxies) : null;
+  } catch (cause) {
+    throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
+  }
+  if (!trusted) return (line) => parser(line, null);
+  const headers = emptyHeaders();
+  const list = trusted;
+  return (line) => {
+    headers.forwardedFor = null;
+    headers.realIp = null;
+    headers.cdnIp = null;
+    const result = parser(line, headers);
+    if (typeof result !== 'string') result.ip = clientFromHeaders(result.ip, headers, list);
+    return result;
+  };
 }
 
 /** The furthest checkpoint whose fingerprint matches this content's start, or null. */

@@ -14,6 +14,12 @@ export interface LineReaderOptions {
    * and is read. Otherwise it may still be being written and is left for the next run.
    */
   final?: boolean;
+  /**
+   * Called with the bytes of every complete line within the cap, in order, before it is decoded;
+   * false leaves it undecoded (it still counts in `lines` and offsets). Ingest threads use it to
+   * decode only the lines whose client is theirs.
+   */
+  select?: (buf: Buffer, start: number, end: number) => boolean;
 }
 
 export interface LineReaderResult {
@@ -38,8 +44,9 @@ const CR = 0x0d;
 export async function readLines(
   chunks: AsyncIterable<Uint8Array>,
   opts: LineReaderOptions,
-  onLine: (line: string, badUtf8: boolean) => void,
+  onLine: (line: string, badUtf8: boolean, offset: number) => void,
 ): Promise<LineReaderResult> {
+  const select = opts.select;
   const max = opts.maxLineBytes;
   let pos = opts.startOffset ?? 0; // content offset of the current chunk's first byte
   let endOffset = pos;
@@ -58,12 +65,12 @@ export async function readLines(
       if (discarding || pendingLen + (nl - from) > max) {
         oversized++;
       } else if (pendingLen === 0) {
-        emitLine(chunk, from, nl, onLine);
+        if (!select || select(chunk, from, nl)) emitLine(chunk, from, nl, pos + from, onLine);
         lines++;
       } else {
         pending.push(chunk.subarray(from, nl));
         const joined = Buffer.concat(pending, pendingLen + (nl - from));
-        emitLine(joined, 0, joined.length, onLine);
+        if (!select || select(joined, 0, joined.length)) emitLine(joined, 0, joined.length, pos + from - pendingLen, onLine);
         lines++;
       }
       discarding = false;
@@ -91,17 +98,25 @@ export async function readLines(
     endOffset = pos;
   } else if (opts.final && pendingLen > 0) {
     const joined = Buffer.concat(pending, pendingLen);
-    emitLine(joined, 0, joined.length, onLine);
+    if (!select || select(joined, 0, joined.length)) emitLine(joined, 0, joined.length, pos - pendingLen, onLine);
     lines++;
     endOffset = pos;
   }
   return { endOffset, lines, oversized };
 }
 
-function emitLine(buf: Buffer, start: number, end: number, onLine: (line: string, badUtf8: boolean) => void): void {
+function emitLine(buf: Buffer, start: number, end: number, offset: number, onLine: (line: string, badUtf8: boolean, offset: number) => void): void {
+  if (end > start && buf[end - 1] === CR) end--;
+  const text = buf.toString('utf8', start, end);
+  // U+FFFD can also be written literally (valid UTF-8); only then is the slower check needed
+  onLine(text, text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end)), offset);
+}
+
+/** A line's bytes (without its newline) as text: a trailing `\r` dropped, invalid UTF-8 replaced and flagged. */
+export function decodeLine(buf: Buffer, start: number, end: number): { text: string; bad: boolean } {
   if (end > start && buf[end - 1] === CR) end--;
   const text = buf.toString('utf8', start, end);
   // U+FFFD can also be written literally (valid UTF-8); only then is the slower check needed
   const bad = text.includes('\uFFFD') && !isUtf8(buf.subarray(start, end));
-  onLine(text, bad);
+  return { text, bad };
 }

@@ -55,10 +55,14 @@ export async function readHead(path: string, gz: boolean, n: number): Promise<Bu
 /** Thrown by contentFrom when the content ends before the requested start. */
 export class ContentShorterThanStart extends Error {}
 
-/** Content from byte `start` on, in chunks. For .gz the skipped part is decompressed and dropped. */
-export async function* contentFrom(path: string, gz: boolean, start: number): AsyncGenerator<Buffer> {
+/**
+ * Content from byte `start` on, in chunks; for a plain file, up to `end` (exclusive) when given. For
+ * .gz the skipped part is decompressed and dropped.
+ */
+export async function* contentFrom(path: string, gz: boolean, start: number, end?: number): AsyncGenerator<Buffer> {
   if (!gz) {
-    const stream = createReadStream(path, { start, highWaterMark: 256 * 1024 });
+    if (end !== undefined && end <= start) return;
+    const stream = createReadStream(path, { start, ...(end !== undefined ? { end: end - 1 } : {}), highWaterMark: 256 * 1024 });
     try {
       for await (const chunk of stream) yield chunk as Buffer;
     } finally {

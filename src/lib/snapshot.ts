@@ -154,10 +154,10 @@ export class SnapshotReader {
       : ', NULL AS abuse_email, NULL AS abuse_source';
     const hasTable = (name: string) => db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
     const hasChanges = hasTable('publication_changes');
-    // actor_days keeps per-day counts after old hits are pruned; older snapshots only have the hits
-    const daysSql = hasTable('actor_days')
-      ? `SELECT CAST(strftime('%s', day) AS INTEGER) / 86400 AS d, requests AS n FROM actor_days WHERE actor = ? ORDER BY day`
-      : `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
+    // streaming detection stores each actor's counts (actors.activity); a snapshot without them is
+    // counted from the requests it holds
+    const hasActivity = actorCols.has('activity');
+    const daysSql = `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
     const dropsCol = actorCols.has('drops_below_at') ? ', drops_below_at' : ', NULL AS drops_below_at';
     this.#hasChanges = hasChanges;
     this.#stmts = {
@@ -169,7 +169,8 @@ export class SnapshotReader {
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
       actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
         network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol} FROM actors WHERE slug = ? AND published = 1`),
-      // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
+      activity: hasActivity ? db.prepare<[string], string | null>('SELECT activity FROM actors WHERE key = ?').pluck() : null,
+      // per-page chart data of older snapshots: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
       days: db.prepare<[string], { d: number; n: number }>(daysSql),
       hours: db.prepare<[string], { h: number; n: number }>(`SELECT (ts / ${HOUR_MS}) % 24 AS h, count(*) AS n FROM hits WHERE actor = ? GROUP BY h`),
@@ -334,6 +335,8 @@ export class SnapshotReader {
 
   /** Request counts for the report's charts (UTC days, UTC hours of day, status classes). */
   activity(key: string): Activity {
+    const stored = this.#stmts.activity?.get(key);
+    if (typeof stored === 'string') return activityOf(stored);
     const hours = Array<number>(24).fill(0);
     for (const h of this.#stmts.hours.all(key)) if (h.h >= 0 && h.h < 24) hours[h.h] = h.n;
     return {
@@ -410,6 +413,22 @@ export class SnapshotReader {
   close(): void {
     this.#db.close();
   }
+}
+
+/** The stored chart counts, every value checked (only finite non-negative integers pass). */
+function activityOf(json: string): Activity {
+  const raw = parseJson<unknown>(json, {});
+  const o = (raw !== null && typeof raw === 'object' ? raw : {}) as { days?: unknown; hours?: unknown; statuses?: unknown };
+  const count = (n: unknown): number => (Number.isSafeInteger(n) && (n as number) >= 0 ? (n as number) : 0);
+  const pairs = (v: unknown): [number, number][] => (Array.isArray(v) ? v.filter((p): p is [number, number] =>
+    Array.isArray(p) && p.length === 2 && Number.isSafeInteger(p[0]) && Number.isSafeInteger(p[1]) && (p[1] as number) >= 0) : []);
+  const hours = Array<number>(24).fill(0);
+  if (Array.isArray(o.hours)) for (let h = 0; h < 24; h++) hours[h] = count(o.hours[h]);
+  return {
+    days: pairs(o.days).map(([day, requests]) => ({ day, requests })),
+    hours,
+    statusClasses: pairs(o.statuses).filter(([c]) => c >= 0 && c <= 9).map(([cls, requests]) => ({ cls, requests })),
+  };
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

@@ -9,12 +9,12 @@ import { openGeo } from '../enrich/open-geo.ts';
 import { createDnsClient, type DnsClient } from '../dns/dns-client.ts';
 import { resolveAsOf } from './as-of.ts';
 import type { Progress } from '../cli/progress.ts';
-import { ingestStage, dropOutsideWindow } from './stage-ingest.ts';
-import { scoreActors } from './stage-score.ts';
+import { ingestStage } from './stage-ingest.ts';
+import { writeDetection } from './write-detection.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
 import { decideAll } from './stage-publish.ts';
 import { dnsblStage } from './stage-dnsbl.ts';
-import { pruneHits } from './stage-retention.ts';
+import { pruneStates } from './stage-retention.ts';
 
 const DAY = 86_400_000;
 
@@ -41,6 +41,13 @@ export interface NightlySummary {
   stageMs: Record<string, number>;
   /** Highest resident memory seen while each stage ran, in MB (sampled every 50 ms and at the end). */
   stageRssMb: Record<string, number>;
+  /** Threads that read and detected. */
+  threads: number;
+  /** Lines more than reorderSeconds late (burst windows and redirect→404 pairs skipped them). */
+  lateLines: number;
+  /** Requests stored as evidence this run, and stored requests deleted because nothing cites them any more. */
+  stored: number;
+  released: number;
 }
 
 export interface NightlyRun {
@@ -77,27 +84,33 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
   try {
     const db = copy.db;
     const runId = Number(db.prepare(`SELECT coalesce(max(id), 0) + 1 AS id FROM runs`).pluck().get());
-    const ingest = await timed('ingest', () => ingestStage(db, cfg, paths, runId, startedAt));
-    const touched = [...ingest.actors];
-
-    const newestHit = db.prepare(`SELECT max(ts) FROM hits`).pluck().get() as number | null;
-    const asOf = resolveAsOf(cfg.asOf, newestHit, deps.now());
-    const windowStart = asOf - cfg.windowDays * DAY;
-    dropOutsideWindow(db, runId, windowStart, ingest.counts);
-
-    const scored = await timed('score', () => scoreActors(db, touched, { rules, crawlers, windowStart, asOf, now: startedAt }));
+    let asOf = 0;
+    let windowStart = 0;
+    // reading and detection: asOf may follow the newest request, known once every line is read
+    const ingest = await timed('ingest', () => ingestStage(db, copy.path, cfg, paths, startedAt, (newest) => {
+      asOf = resolveAsOf(cfg.asOf, newest, deps.now());
+      windowStart = asOf - cfg.windowDays * DAY;
+      return windowStart;
+    }));
+    const parts = ingest.detection.parts;
+    const frontier = Math.max(-Infinity, ...parts.map((p) => p.frontier));
+    const scored = await timed('score', () => writeDetection(db, parts, ingest.checkpoints, { runId, now: startedAt, paths, cfg }));
+    // the actors whose rows were written this run (the others keep theirs and only decay)
+    const touched = parts.flatMap((p) => p.outcomes.map((o) => o.key));
     const geo = await timed('enrich-open', () => openGeo({ city: cfg.geo.city, asn: cfg.geo.asn }));
     await timed('enrich', () => enrichActors(db, touched, geo));
     const dns = cfg.offline ? null : (deps.dns ?? createDnsClient({ resolver: cfg.resolver, timeoutMs: cfg.dnsbl.timeoutMs }));
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
-    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf));
+    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf, rules));
     const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns)) : {};
-    await timed('retention', () => pruneHits(db, touched, windowStart, cfg.maxHitsPerActor));
+    const released = await timed('retention', () => pruneStates(db, frontier - cfg.reorderSeconds * 1000 - cfg.windowDays * DAY));
 
     const finishedAt = deps.now();
     db.prepare(`INSERT INTO runs(id, started_at, finished_at, as_of, lines_read, lines_parsed, skipped_json) VALUES (?, ?, ?, ?, ?, ?, ?)`)
       .run(runId, startedAt, finishedAt, asOf, ingest.counts.read, ingest.counts.parsed, JSON.stringify(ingest.counts.skipped));
     setMeta(db, {
+      next_hit_id: ingest.idBase + ingest.lines,
+      ...(ingest.newest !== null ? { newest_ts: ingest.newest } : {}),
       generated_at: finishedAt,
       as_of: asOf,
       publish_threshold: cfg.publishThreshold,
@@ -109,12 +122,13 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       // the site redacts these from user agents and referers too
       redact_hosts: JSON.stringify(cfg.redact.hosts.map((h) => h.toLowerCase())),
     });
-    const actorsSeen = Number(db.prepare(`SELECT count(*) FROM actors`).pluck().get());
+    const actorsSeen = Number(db.prepare(`SELECT count(*) FROM actor_state`).pluck().get());
     return {
       copy,
       summary: {
         runId, asOf, files: paths.length, lines: ingest.counts, actorsSeen, actorsScored: scored,
         published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb,
+        threads: ingest.threads, lateLines: parts.reduce((n, p) => n + p.late, 0), stored: parts.reduce((n, p) => n + p.store.length, 0), released,
       },
     };
   } catch (e) {

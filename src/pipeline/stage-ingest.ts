@@ -1,60 +1,70 @@
+import { stat } from 'node:fs/promises';
 import type { Db } from '../snapshot/working-copy.ts';
 import type { Config } from '../config/schema.ts';
 import type { LineCounts } from '../core/types.ts';
-import { isNonPublic } from '../core/ip.ts';
-import { ingestFiles, type FileCheckpoint } from '../ingest/ingest-files.ts';
-import { createHitWriter } from './store-hits.ts';
+import { lineToHit, type FileCheckpoint } from '../ingest/ingest-files.ts';
+import { isGzip } from '../ingest/log-content.ts';
+import { newestNearEnd } from '../ingest/newest-near-end.ts';
+import { runDetection, threadCount, type DetectionRun } from './detect-threads.ts';
+import { resolveAsOf } from './as-of.ts';
+
+const DAY_MS = 86_400_000;
 
 export interface IngestStageResult {
   counts: LineCounts;
-  /** Actors that got at least one new request this run. */
-  actors: Set<string>;
+  checkpoints: FileCheckpoint[];
+  detection: DetectionRun;
+  /** The run's first line id, and how many lines it numbered (the next run starts after them). */
+  idBase: number;
+  lines: number;
+  /** Newest request time read by this run or an earlier one (null: none ever). */
+  newest: number | null;
+  threads: number;
+}
+
+/** Meta values the detector keeps between runs. */
+export function metaNumber(db: Db, key: string): number | null {
+  const v = db.prepare(`SELECT value FROM meta WHERE key = ?`).pluck().get(key) as string | undefined;
+  return v === undefined ? null : Number(v);
 }
 
 /**
- * New lines of every file, stored with their checkpoints in ONE transaction: a run that dies half
- * way leaves neither hits nor advanced checkpoints behind, so the next run starts from the last
- * committed state.
+ * Reads the new lines of every file and detects as it goes (see src/detect/stream-detector.ts), on
+ * one or more threads. Nothing is written here: the caller stores the checkpoints and the detection
+ * in the working copy, which only replaces the snapshot once the whole run succeeded.
+ * `windowStartOf(newest)` gives the scoring window's start once the newest request is known.
  */
-export async function ingestStage(db: Db, cfg: Config, paths: string[], runId: number, now: number): Promise<IngestStageResult> {
-  const known = new Map<string, FileCheckpoint>();
-  for (const r of db.prepare(`SELECT fingerprint, path, offset, lines FROM files`).all() as FileCheckpoint[]) known.set(r.fingerprint, r);
-  const writer = createHitWriter(db, runId, { ipv6Prefix: cfg.ipv6Prefix, redact: { hosts: cfg.redact.hosts.map((h) => h.toLowerCase()) } });
-  let nonPublic = 0;
-  db.exec('BEGIN');
-  try {
-    const result = await ingestFiles(paths, {
-      format: cfg.format, jsonFields: cfg.jsonFields, maxLineBytes: cfg.maxLineBytes, known,
-      trustedProxies: cfg.trustedProxies, cdnRanges: cfg.cdnRanges,
-    }, (hit) => {
-      if (!cfg.scorePrivate && isNonPublic(hit.ip)) { nonPublic++; return; }
-      writer.write(hit);
-    });
-    const upsert = db.prepare(`INSERT INTO files(fingerprint, path, offset, lines, updated_at) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT(fingerprint) DO UPDATE SET path=excluded.path, offset=excluded.offset, lines=excluded.lines, updated_at=excluded.updated_at`);
-    for (const c of result.checkpoints) upsert.run(c.fingerprint, c.path, c.offset, c.lines, now);
-    writer.flushDays();
-    db.exec('COMMIT');
-    if (nonPublic) moveToSkipped(result.counts, 'non-public-client', nonPublic);
-    return { counts: result.counts, actors: writer.actors };
-  } catch (e) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw e;
+export async function ingestStage(db: Db, dbPath: string, cfg: Config, paths: string[], now: number, windowStartOf: (newest: number | null) => number): Promise<IngestStageResult> {
+  const known = db.prepare(`SELECT fingerprint, path, offset, lines FROM files`).all() as FileCheckpoint[];
+  const ends: [string, number][] = [];
+  for (const p of paths) if (!(await isGzip(p).catch(() => true))) ends.push([p, (await stat(p)).size]);
+  const priorNewest = metaNumber(db, 'newest_ts');
+  const windowMs = cfg.windowDays * DAY_MS;
+  let horizon: number;
+  if (cfg.asOf === 'newest') {
+    const tail = await newestNearEnd(paths, new Map(ends), lineToHit(cfg));
+    const newest = Math.max(priorNewest ?? -Infinity, tail ?? -Infinity);
+    horizon = newest - windowMs;
+  } else {
+    horizon = resolveAsOf(cfg.asOf, null, now) - windowMs;
   }
+  const idBase = metaNumber(db, 'next_hit_id') ?? Number(db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM hits`).pluck().get());
+  const fakeCrawlers = db.prepare(`SELECT key FROM actors WHERE crawler_check = 'fake'`).pluck().all() as string[];
+  const knownActors = db.prepare(`SELECT key FROM actors`).pluck().all() as string[];
+  const input = {
+    paths, format: cfg.format, jsonFields: cfg.jsonFields, maxLineBytes: cfg.maxLineBytes, trustedProxies: cfg.trustedProxies, cdnRanges: cfg.cdnRanges,
+    known, ends, idBase, horizon, scorePrivate: cfg.scorePrivate, ipv6Prefix: cfg.ipv6Prefix, windowMs, slackMs: cfg.reorderSeconds * 1000,
+    maxUserAgents: cfg.sharedMinUserAgents, frontier: priorNewest ?? -Infinity, db: dbPath, fakeCrawlers, known_actors: knownActors,
+    vhostFirst: cfg.format.trim() === 'vhost_combined',
+  };
+  const threads = threadCount(cfg.ingestThreads, input);
+  const detection = await runDetection(input, threads, (newest) => windowStartOf(newestOf(priorNewest, newest)));
+  const r = detection.report;
+  return { counts: r.counts, checkpoints: r.checkpoints, detection, idBase, lines: r.lines, newest: newestOf(priorNewest, r.newest), threads };
 }
 
-/** Lines older than the scoring window are accounted for under their own reason, not stored. */
-export function dropOutsideWindow(db: Db, runId: number, windowStart: number, counts: LineCounts): void {
-  db.prepare(`UPDATE actor_days SET requests = requests - (
-      SELECT count(*) FROM hits h WHERE h.run_id = ? AND h.ts < ? AND h.actor = actor_days.actor
-        AND strftime('%Y-%m-%d', h.ts / 1000, 'unixepoch') = actor_days.day)
-    WHERE actor IN (SELECT actor FROM hits WHERE run_id = ? AND ts < ?)`).run(runId, windowStart, runId, windowStart);
-  db.prepare(`DELETE FROM actor_days WHERE requests <= 0`).run();
-  const stale = db.prepare(`DELETE FROM hits WHERE run_id = ? AND ts < ?`).run(runId, windowStart).changes;
-  if (stale) moveToSkipped(counts, 'outside-window', stale);
-}
-
-function moveToSkipped(counts: LineCounts, reason: string, n: number): void {
-  counts.parsed -= n;
-  counts.skipped[reason] = (counts.skipped[reason] ?? 0) + n;
+function newestOf(a: number | null, b: number | null): number | null {
+  if (a === null) return b;
+  if (b === null) return a;
+  return Math.max(a, b);
 }

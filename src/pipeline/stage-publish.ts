@@ -28,7 +28,8 @@ export function decideAll(db: Db, cfg: Config, allowlist: BlockList, asOf: numbe
   }
 
   const rows = db.prepare(`SELECT key, raw_score, last_offence, published, first_published, crawler, crawler_check, network_type, scanner, status, expired_at FROM actors`).all() as Row[];
-  const distinctUas = db.prepare(`SELECT count(DISTINCT ua) FROM hits WHERE actor = ?`).pluck();
+  // counted by streaming detection up to sharedMinUserAgents (src/detect/actor-state.ts)
+  const distinctUas = db.prepare(`SELECT user_agents FROM actors WHERE key = ?`).pluck();
   const critical = db.prepare(`SELECT 1 FROM signatures WHERE actor = ? AND severity = 'critical' LIMIT 1`).pluck();
   const up = db.prepare(`UPDATE actors SET score=?, verdict=?, published=?, excluded=?, first_published=?, drops_below_at=?,
     status=?, expired_at=?, in_blocklist=?, shared=?, shared_reason=? WHERE key=?`);

@@ -1,28 +1,23 @@
 import type { Db } from '../snapshot/working-copy.ts';
 
 /**
- * Keeps the snapshot small: requests older than the scoring window go, except those a signature
- * cites as evidence (a page must be able to show them); an actor that got new requests keeps at most
- * `maxHitsPerActor` of its newest requests besides its evidence. Per-day counts (actor_days) are
- * unaffected, so the charts keep the whole history. Returns the number of requests removed.
- *
- * Trade-off: an actor above the cap is re-scored on its retained requests only, so aggregate rules
- * (404 ratio, bursts) see the newest part of a very long history.
+ * Keeps the snapshot bounded. An actor whose newest request is more than the window older than
+ * `over` (the newest time read, less the reorder slack: no request still to come can continue its
+ * episode) starts afresh when seen again, so its detection state goes, and with it the stored
+ * requests only that state could cite; the requests its signatures cite stay while the page does.
+ * Returns the number of requests removed.
  */
-export function pruneHits(db: Db, touched: readonly string[], windowStart: number, maxHitsPerActor: number): number {
+export function pruneStates(db: Db, over: number): number {
   let removed = 0;
   db.transaction(() => {
-    db.exec(`CREATE TEMP TABLE IF NOT EXISTS evidence(id INTEGER PRIMARY KEY)`);
-    db.exec(`DELETE FROM evidence`);
-    db.exec(`INSERT OR IGNORE INTO evidence(id) SELECT j.value FROM signatures s, json_each(s.request_ids) j`);
-    removed += db.prepare(`DELETE FROM hits WHERE ts < ? AND id NOT IN (SELECT id FROM evidence)`).run(windowStart).changes;
-    const over = db.prepare(`SELECT count(*) FROM hits WHERE actor = ?`).pluck();
-    const cap = db.prepare(`DELETE FROM hits WHERE actor = ? AND id NOT IN (SELECT id FROM evidence)
-      AND id NOT IN (SELECT id FROM hits WHERE actor = ? ORDER BY ts DESC, id DESC LIMIT ?)`);
-    for (const actor of touched) {
-      if ((over.get(actor) as number) > maxHitsPerActor) removed += cap.run(actor, actor, maxHitsPerActor).changes;
-    }
-    db.exec(`DELETE FROM evidence`);
+    db.exec(`CREATE TEMP TABLE IF NOT EXISTS gone(key TEXT PRIMARY KEY)`);
+    db.exec(`DELETE FROM gone`);
+    db.prepare(`INSERT INTO gone(key) SELECT key FROM actor_state WHERE last_seen < ?`).run(over);
+    db.exec(`DELETE FROM actor_state WHERE key IN (SELECT key FROM gone)`);
+    db.exec(`DELETE FROM gone`);
+    // requests of actors without a state that no signature cites (any more) are nobody's evidence
+    removed = db.prepare(`DELETE FROM hits WHERE actor NOT IN (SELECT key FROM actor_state)
+      AND id NOT IN (SELECT j.value FROM signatures s, json_each(s.request_ids) j)`).run().changes;
   })();
   return removed;
 }

@@ -2,7 +2,7 @@
 // Written by src/snapshot/write-snapshot.ts in one transaction on a copy, then renamed into place.
 // Bump SCHEMA_VERSION on any change; the writer migrates older files or refuses with a clear error.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const SCHEMA_SQL = `
 CREATE TABLE IF NOT EXISTS meta (
@@ -30,8 +30,10 @@ CREATE TABLE IF NOT EXISTS files (
   updated_at  INTEGER NOT NULL
 );
 
--- Every parsed request of a client we score. target is raw (for re-detection) and never leaves the
--- snapshot reader unredacted; path is the redacted form safe to publish.
+-- The requests the report pages can cite: those a signature cites as evidence, and those an actor's
+-- detection state may cite later (see data/rules/README.md, "What is stored"). Not every request: the
+-- counts live in actor_state and actors. id is the request's number in the order runs read lines.
+-- target is raw and never leaves the snapshot reader unredacted; path is the redacted form safe to publish.
 CREATE TABLE IF NOT EXISTS hits (
   id       INTEGER PRIMARY KEY,
   actor    TEXT NOT NULL,
@@ -53,7 +55,8 @@ CREATE TABLE IF NOT EXISTS hits (
 );
 CREATE INDEX IF NOT EXISTS hits_actor_ts ON hits(actor, ts);
 
--- One row per actor seen (IPv4 address or IPv6 network), scored or not.
+-- Actors worth a look: one a signature fired for, that claims a crawler, or that had a page. Every
+-- other actor seen has only its row in actor_state.
 CREATE TABLE IF NOT EXISTS actors (
   key             TEXT PRIMARY KEY,   -- 192.0.2.10 or 2001:db8:1:2::/64
   slug            TEXT NOT NULL UNIQUE,
@@ -93,7 +96,9 @@ CREATE TABLE IF NOT EXISTS actors (
   in_blocklist    INTEGER NOT NULL DEFAULT 0,   -- 1 when published and blocklist-worthy (research scanners are not, unless config says so)
   shared          INTEGER NOT NULL DEFAULT 0,   -- 1 when the address is likely shared by many people (needs more evidence; no range advice)
   shared_reason   TEXT,               -- why it is treated as shared (distinct user agents, mobile carrier, proxy/cloud egress)
-  scanner         TEXT                -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
+  scanner         TEXT,               -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
+  user_agents     INTEGER NOT NULL DEFAULT 0, -- distinct user agents seen, counted up to sharedMinUserAgents
+  activity        TEXT                -- {"days":[[utcDayMs,n],…],"hours":[24 counts],"statuses":[[class,n],…]} for the report's charts
 );
 CREATE INDEX IF NOT EXISTS actors_published ON actors(published, score);
 
@@ -107,12 +112,15 @@ CREATE TABLE IF NOT EXISTS actor_ips (
   PRIMARY KEY (actor, ip)
 );
 
--- History for charts: requests per actor per UTC day, kept after the hits themselves are pruned.
-CREATE TABLE IF NOT EXISTS actor_days (
-  actor    TEXT NOT NULL,
-  day      TEXT NOT NULL,     -- YYYY-MM-DD (UTC)
-  requests INTEGER NOT NULL,
-  PRIMARY KEY (actor, day)
+-- The streaming detector's state of every actor seen inside the window (src/detect/stream-detector.ts):
+-- counts, per-rule aggregates and the events still held for reordering, in a compact binary form.
+-- Read back when the actor is seen again; an actor quiet for longer than windowDays loses it.
+CREATE TABLE IF NOT EXISTS actor_state (
+  key        TEXT PRIMARY KEY,
+  requests   INTEGER NOT NULL,  -- requests in the actor's current episode (no gap longer than the window)
+  first_seen INTEGER NOT NULL,
+  last_seen  INTEGER NOT NULL,
+  state      BLOB NOT NULL
 ) WITHOUT ROWID;
 
 -- Signatures that fired, with the hit ids that prove them (JSON array, capped).

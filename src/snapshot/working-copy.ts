@@ -63,6 +63,7 @@ function initSchema(db: Db, livePath: string): void {
       throw new PilloryError('SNAPSHOT_TOO_NEW', `${livePath} has schema version ${v}; this Pillory reads up to ${SCHEMA_VERSION}. Upgrade Pillory or point --db at another file.`);
     }
   }
+  const from = hasMeta ? Number((db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value ?? 0) : SCHEMA_VERSION;
   db.exec(SCHEMA_SQL);
   addMissingColumns(db, 'actors', {
     dnsbl_points: 'INTEGER NOT NULL DEFAULT 0', dnsbl_reason: 'TEXT', abuse_email: 'TEXT', abuse_source: 'TEXT', abuse_network: 'TEXT',
@@ -71,7 +72,38 @@ function initSchema(db: Db, livePath: string): void {
     peak_at: 'INTEGER', drops_below_at: 'INTEGER', status: "TEXT NOT NULL DEFAULT 'none'", expired_at: 'INTEGER',
     in_blocklist: 'INTEGER NOT NULL DEFAULT 0', shared: 'INTEGER NOT NULL DEFAULT 0', shared_reason: 'TEXT', scanner: 'TEXT',
   });
+  addMissingColumns(db, 'actors', { user_agents: 'INTEGER NOT NULL DEFAULT 0', activity: 'TEXT' });
+  if (from < 2) upgradeFromV1(db);
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
+}
+
+/**
+ * Version 1 stored every request and had no detection state. The requests a signature cites stay
+ * (pages keep their evidence); the others go, and the actors' detection starts afresh from the next
+ * run (their signatures, scores and history stay until then). New request ids continue after the old.
+ */
+function upgradeFromV1(db: Db): void {
+  const hasHits = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='hits'`).get();
+  if (!hasHits) return;
+  const next = Number(db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM hits`).pluck().get());
+  db.exec(`DELETE FROM hits WHERE id NOT IN (SELECT j.value FROM signatures s, json_each(s.request_ids) j)`);
+  db.exec(`DELETE FROM actor_ips WHERE actor IN (SELECT key FROM actors WHERE raw_score = 0 AND crawler IS NULL AND published = 0 AND status = 'none')`);
+  db.exec(`DELETE FROM actors WHERE raw_score = 0 AND crawler IS NULL AND published = 0 AND status = 'none'`);
+  db.prepare(`INSERT INTO meta(key, value) VALUES ('next_hit_id', ?) ON CONFLICT(key) DO NOTHING`).run(String(next));
+  const days = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='actor_days'`).get();
+  if (days) {
+    // keep the per-day history of notable actors in the activity column the site reads now
+    const rows = db.prepare(`SELECT actor, day, requests FROM actor_days ORDER BY actor, day`).all() as { actor: string; day: string; requests: number }[];
+    const byActor = new Map<string, [number, number][]>();
+    for (const r of rows) {
+      const list = byActor.get(r.actor) ?? [];
+      list.push([Date.parse(`${r.day}T00:00:00Z`), r.requests]);
+      byActor.set(r.actor, list);
+    }
+    const up = db.prepare(`UPDATE actors SET activity = ? WHERE key = ?`);
+    for (const [actor, d] of byActor) up.run(JSON.stringify({ days: d, hours: Array<number>(24).fill(0), statuses: [] }), actor);
+    db.exec(`DROP TABLE actor_days`);
+  }
 }
 
 /** Columns added after a snapshot was first written: ALTER TABLE for the ones an older file lacks. */

@@ -103,10 +103,15 @@ describe('kill -9 during a run', () => {
     const r = spawnSync(process.execPath, [CLI, 'build', '--config', cfgPath, '--offline'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     const db = new Database(join(dir, 's.sqlite'), { readonly: true });
-    const hits = db.prepare(`SELECT count(*) FROM hits`).pluck().get();
+    // every request counted once in its actor's detection state (only evidence is stored as rows)
+    const requests = db.prepare(`SELECT sum(requests) FROM actor_state`).pluck().get();
+    const parsed = db.prepare(`SELECT sum(lines_parsed) FROM runs`).pluck().get();
     const runs = db.prepare(`SELECT count(*) FROM runs`).pluck().get();
+    const uncited = db.prepare(`SELECT count(*) FROM signatures s, json_each(s.request_ids) j WHERE j.value NOT IN (SELECT id FROM hits)`).pluck().get();
     db.close();
-    expect(hits).toBe(9999 + BIG_LINES); // apache_logs has one malformed line
+    expect(requests).toBe(9999 + BIG_LINES); // apache_logs has one malformed line
+    expect(parsed).toBe(9999 + BIG_LINES);
+    expect(uncited).toBe(0);
     expect(runs).toBe(2); // the killed runs left nothing behind
     expect(readdirSync(dir).filter((f) => f.endsWith('.tmp') || f.endsWith('.old') || f.endsWith('.lock'))).toEqual([]);
     expect(existsSync(join(dir, 'dist/index.html'))).toBe(true);

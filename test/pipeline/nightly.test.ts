@@ -48,12 +48,33 @@ describe('runNightly on the bundled demo logs (offline)', () => {
     db.close();
   });
 
+  it('stores the evidence, not every request: every request is counted in the actor states', () => {
+    const db = new Database(cfg.db, { readonly: true });
+    const requests = db.prepare(`SELECT sum(requests) FROM actor_state`).pluck().get();
+    const stored = db.prepare(`SELECT count(*) FROM hits`).pluck().get() as number;
+    const cited = db.prepare(`SELECT count(DISTINCT j.value) FROM signatures s, json_each(s.request_ids) j`).pluck().get() as number;
+    const uncited = db.prepare(`SELECT count(*) FROM signatures s, json_each(s.request_ids) j WHERE j.value NOT IN (SELECT id FROM hits)`).pluck().get();
+    db.close();
+    expect(requests).toBe(first.lines.parsed);
+    expect(uncited).toBe(0); // every cited request can be shown
+    expect(cited).toBeGreaterThan(100);
+    expect(stored).toBeLessThan(first.lines.parsed / 4);
+  });
+
   it('a second run over the same files reads nothing new and changes no counts', async () => {
+    const before = new Database(cfg.db, { readonly: true });
+    const snap = (d: Database.Database) => ({
+      hits: d.prepare(`SELECT count(*) FROM hits`).pluck().get(),
+      requests: d.prepare(`SELECT sum(requests) FROM actor_state`).pluck().get(),
+      signatures: d.prepare(`SELECT actor, rule_id, count, request_ids FROM signatures ORDER BY actor, rule_id`).all(),
+    });
+    const was = snap(before);
+    before.close();
     const run = await runNightly(cfg, deps);
     run.copy.publish();
     expect(run.summary.lines.read).toBe(0);
     const db = new Database(cfg.db, { readonly: true });
-    expect(db.prepare(`SELECT count(*) FROM hits`).pluck().get()).toBe(first.lines.parsed);
+    expect(snap(db)).toEqual(was);
     expect(db.prepare(`SELECT count(*) FROM runs`).pluck().get()).toBe(2);
     db.close();
   });
@@ -86,12 +107,12 @@ describe('runNightly accounting', () => {
     const cfg: Config = { ...demoConfig(dir), logs: [log], windowDays: 90, maxLineBytes: 1024 };
     const run = await runNightly(cfg, deps);
     const row = run.copy.db.prepare('SELECT lines_read, lines_parsed, skipped_json FROM runs').get() as { lines_read: number; lines_parsed: number; skipped_json: string };
-    const stored = run.copy.db.prepare('SELECT count(*) FROM hits').pluck().get();
+    const stored = run.copy.db.prepare('SELECT sum(requests) FROM actor_state').pluck().get();
     run.copy.discard();
     expect(run.summary.lines.read).toBe(8);
     expect(run.summary.lines.parsed).toBe(2);
     expect(run.summary.lines.skipped).toEqual({ 'non-public-client': 1, 'outside-window': 1, malformed: 1, blank: 1, oversized: 1, 'bad-time': 1 });
-    // the snapshot keeps the same buckets for this run, and holds exactly the parsed lines
+    // the snapshot keeps the same buckets for this run, and counts exactly the parsed lines
     expect(row).toEqual({ lines_read: 8, lines_parsed: 2, skipped_json: JSON.stringify(run.summary.lines.skipped) });
     expect(stored).toBe(2);
     expect(existsSync(cfg.db)).toBe(false); // discarded: nothing was ever published

@@ -4,36 +4,38 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import Database from 'better-sqlite3';
 import { openWorkingCopy } from '../../src/snapshot/working-copy.ts';
-import { pruneHits } from '../../src/pipeline/stage-retention.ts';
+import { pruneStates } from '../../src/pipeline/stage-retention.ts';
 import { runNightly } from '../../src/pipeline/nightly.ts';
 import { validateConfig } from '../../src/config/load-config.ts';
 
 const DAY = 86_400_000;
 
-function seed(db: Database.Database, actor: string, n: number, startTs: number): void {
-  const ins = db.prepare(`INSERT INTO hits(actor, ip, ts, method, target, path, protocol, status, bytes, referer, ua, host, tag, raw, bad_utf8, run_id)
-    VALUES (?, ?, ?, 'GET', '/x', '/x', 'HTTP/1.1', 404, 0, '', '', '', NULL, '', 0, 1)`);
-  for (let i = 0; i < n; i++) ins.run(actor, actor, startTs + i * 1000);
+function seed(db: Database.Database, actor: string, ids: number[], ts: number): void {
+  const ins = db.prepare(`INSERT INTO hits(id, actor, ip, ts, method, target, path, protocol, status, bytes, referer, ua, host, tag, raw, bad_utf8, run_id)
+    VALUES (?, ?, ?, ?, 'GET', '/x', '/x', 'HTTP/1.1', 404, 0, '', '', '', NULL, '', 0, 1)`);
+  for (const id of ids) ins.run(id, actor, actor, ts);
 }
 
-describe('pruneHits', () => {
-  it('drops requests older than the window except cited evidence, and caps touched actors', () => {
+describe('pruneStates', () => {
+  it('drops the state of actors quiet for longer than the window, and stored requests only that state could cite', () => {
     const copy = openWorkingCopy(join(mkdtempSync(join(tmpdir(), 'pillory-ret-')), 's.sqlite'));
     const db = copy.db;
-    const windowStart = 100 * DAY;
-    seed(db, '192.0.2.1', 10, 10 * DAY); // ids 1..10, all old
-    seed(db, '192.0.2.2', 300, 200 * DAY); // ids 11..310, all in the window
+    const state = db.prepare(`INSERT INTO actor_state(key, requests, first_seen, last_seen, state) VALUES (?, 1, ?, ?, x'00')`);
+    state.run('192.0.2.1', 10 * DAY, 10 * DAY); // quiet since day 10
+    state.run('192.0.2.2', 200 * DAY, 200 * DAY); // active
+    seed(db, '192.0.2.1', [1, 2, 3, 4], 10 * DAY);
+    seed(db, '192.0.2.2', [11, 12], 200 * DAY);
+    seed(db, '192.0.2.3', [21], 5 * DAY); // no state left, no signature: nobody's evidence
     db.prepare(`INSERT INTO signatures(actor, rule_id, family, label, title, description, points, severity, count, first_ts, last_ts, request_ids)
-      VALUES ('192.0.2.1', 'r', 'f', 'l', 't', 'd', 10, 'low', 2, 0, 0, '[3,4]'), ('192.0.2.2', 'r', 'f', 'l', 't', 'd', 10, 'low', 1, 0, 0, '[11]')`).run();
-    const removed = pruneHits(db, ['192.0.2.2'], windowStart, 100);
-    const ids = (actor: string) => db.prepare(`SELECT id FROM hits WHERE actor = ? ORDER BY id`).pluck().all(actor) as number[];
-    expect(ids('192.0.2.1')).toEqual([3, 4]); // evidence survives the window
-    const kept = ids('192.0.2.2');
-    expect(kept.length).toBe(101); // the newest 100 + the cited one
-    expect(kept[0]).toBe(11);
-    expect(kept[1]).toBe(211);
-    expect(removed).toBe(8 + 199);
+      VALUES ('192.0.2.1', 'r', 'f', 'l', 't', 'd', 10, 'low', 2, 0, 0, '[3,4]')`).run();
+    const removed = pruneStates(db, 100 * DAY);
+    const ids = db.prepare(`SELECT id FROM hits ORDER BY id`).pluck().all();
+    const states = db.prepare(`SELECT key FROM actor_state ORDER BY key`).pluck().all();
     copy.discard();
+    expect(states).toEqual(['192.0.2.2']);
+    // the quiet actor's page keeps its evidence; an active actor's requests are its state's business
+    expect(ids).toEqual([3, 4, 11, 12]);
+    expect(removed).toBe(3);
   });
 });
 
@@ -48,12 +50,11 @@ describe('per-day history', () => {
     writeFileSync(join(dir, 'b.log'), `${line('21', '13:00:00')}\n`);
     (await runNightly({ ...cfg, logs: [join(dir, 'a.log'), join(dir, 'b.log')] }, deps)).copy.publish();
     const db = new Database(cfg.db, { readonly: true });
-    // 01:30 +0200 is still 19 May in UTC
-    expect(db.prepare(`SELECT day, requests FROM actor_days ORDER BY day`).all()).toEqual([
-      { day: '2015-05-19', requests: 1 },
-      { day: '2015-05-20', requests: 1 },
-      { day: '2015-05-21', requests: 2 },
-    ]);
+    const activity = JSON.parse(db.prepare(`SELECT activity FROM actors WHERE key = '195.250.34.144'`).pluck().get() as string);
     db.close();
+    // 01:30 +0200 is still 19 May in UTC
+    expect(activity.days).toEqual([[Date.UTC(2015, 4, 19), 1], [Date.UTC(2015, 4, 20), 1], [Date.UTC(2015, 4, 21), 2]]);
+    expect(activity.hours[23]).toBe(1);
+    expect(activity.statuses).toEqual([[4, 4]]);
   });
 });

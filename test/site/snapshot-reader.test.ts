@@ -91,7 +91,7 @@ describe('SnapshotReader', () => {
     expect(reader.totals()).toEqual({ published: 4, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3, countries: 2, networks: 2 });
   });
 
-  it('counts requests per UTC day, hour and status class from the actor\'s hits only', () => {
+  it('reads the per-day, hour-of-day and status-class counts stored for the actor', () => {
     const a = reader.activity(FIXTURE.v4.key);
     expect(a.days).toEqual([{ day: Date.UTC(2026, 10, 20), requests: 7 }]);
     expect(a.hours[4]).toBe(5);
