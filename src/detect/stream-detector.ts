@@ -170,6 +170,19 @@ export class StreamDetector {
     }
   }
 
+  /**
+   * The newest time any reader of the run saw (other threads included): events that every request
+   * still to come must follow are released, so one thread or several leave the same states.
+   */
+  advanceTo(ts: number): void {
+    if (this.#waiting.length > 0) this.#flushWaiting();
+    this.#buffer.advance(ts);
+  }
+
+  get frontier(): number {
+    return this.#buffer.frontier;
+  }
+
   /** Loads these actors' prior states (no request needed): finish() then reports them, e.g. to re-judge them with new facts. */
   include(keys: readonly string[]): void {
     if (!this.#o.loadStates) return;

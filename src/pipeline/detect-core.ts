@@ -54,6 +54,8 @@ export interface ReadReport {
   newest: number | null;
   /** Lines the run looked at (each thread sees them all): the next run's ids start after them. */
   lines: number;
+  /** Newest request time this thread saw (or an earlier run). */
+  frontier: number;
 }
 
 /** A thread's detection output, packed for transfer: states end to end in one buffer. */
@@ -127,11 +129,12 @@ export class DetectCore {
     const counts = res.counts;
     if (nonPublic) moveToSkipped(counts, 'non-public-client', nonPublic);
     if (outside) moveToSkipped(counts, 'outside-window', outside);
-    return { counts, checkpoints: res.checkpoints, newest, lines };
+    return { counts, checkpoints: res.checkpoints, newest, lines, frontier: d.frontier };
   }
 
-  /** Ends detection: signatures judged against windowStart (asOf − window). */
-  finish(windowStart: number): PackedDetection {
+  /** Ends detection: signatures judged against windowStart (asOf − window); `frontier`: the newest time of every thread. */
+  finish(windowStart: number, frontier: number): PackedDetection {
+    this.#detector.advanceTo(frontier);
     const out = this.#detector.finish({ windowStart, known: (k) => this.#known.has(k) });
     this.#db?.close();
     this.#db = null;

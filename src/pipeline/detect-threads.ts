@@ -38,8 +38,8 @@ export function threadCount(wanted: number, input: Pick<DetectInput, 'paths' | '
 export async function runDetection(input: Omit<DetectInput, 'thread' | 'threads'>, threads: number, windowStart: (newest: number | null) => number): Promise<DetectionRun> {
   if (threads <= 1) {
     const core = new DetectCore({ ...input, thread: 0, threads: 1 });
-    const report = await core.read();
-    return { report, parts: [core.finish(windowStart(report.newest))] };
+    const report = mergeReports([await core.read()]);
+    return { report, parts: [core.finish(windowStart(report.newest), report.frontier)] };
   }
   const workers = Array.from({ length: threads }, (_, thread) => new Worker(BOOT, { workerData: { ...input, thread, threads } }));
   try {
@@ -47,7 +47,7 @@ export async function runDetection(input: Omit<DetectInput, 'thread' | 'threads'
     const report = mergeReports(reads.map((r) => r.report));
     const ws = windowStart(report.newest);
     const done = workers.map((w) => next<{ type: 'done'; packed: PackedDetection }>(w));
-    for (const w of workers) w.postMessage({ windowStart: ws });
+    for (const w of workers) w.postMessage({ windowStart: ws, frontier: report.frontier });
     const parts = (await Promise.all(done)).map((d) => d.packed);
     return { report, parts };
   } finally {
@@ -71,19 +71,23 @@ function next<T>(w: Worker): Promise<T> {
 function mergeReports(reports: ReadReport[]): ReadReport {
   const counts: LineCounts = { read: 0, parsed: 0, skipped: {} };
   let newest: number | null = null;
+  let frontier = -Infinity;
   for (const r of reports) {
+    frontier = Math.max(frontier, r.frontier);
     counts.read += r.counts.read;
     counts.parsed += r.counts.parsed;
     for (const [k, v] of Object.entries(r.counts.skipped)) counts.skipped[k] = (counts.skipped[k] ?? 0) + v;
     if (r.newest !== null && (newest === null || r.newest > newest)) newest = r.newest;
   }
+  // skip reasons in one order, whatever thread met them first
+  counts.skipped = Object.fromEntries(Object.entries(counts.skipped).sort(([a], [b]) => a.localeCompare(b)));
   const first = reports[0]!;
   for (const r of reports) {
     if (r.lines !== first.lines || !sameCheckpoints(r.checkpoints, first.checkpoints)) {
       throw new PilloryError('DETECT_THREAD', 'the detection threads read different lines (a log file changed while it was read?); nothing was stored');
     }
   }
-  return { counts, checkpoints: first.checkpoints, newest, lines: first.lines };
+  return { counts, checkpoints: first.checkpoints, newest, lines: first.lines, frontier };
 }
 
 function sameCheckpoints(a: FileCheckpoint[], b: FileCheckpoint[]): boolean {

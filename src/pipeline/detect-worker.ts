@@ -6,7 +6,7 @@ import { DetectCore, type DetectInput } from './detect-core.ts';
 const port = parentPort!;
 const core = new DetectCore(workerData as DetectInput);
 port.postMessage({ type: 'read', report: await core.read() });
-port.once('message', (m: { windowStart: number }) => {
-  const p = core.finish(m.windowStart);
+port.once('message', (m: { windowStart: number; frontier: number }) => {
+  const p = core.finish(m.windowStart, m.frontier);
   port.postMessage({ type: 'done', packed: p }, [p.nums.buffer as ArrayBuffer, p.offsets.buffer as ArrayBuffer, p.bytes.buffer as ArrayBuffer]);
 });

@@ -2,7 +2,8 @@ import type { Config } from '../config/schema.ts';
 import type { LineCounts } from '../core/types.ts';
 import { blockListOf } from '../core/ip.ts';
 import { openWorkingCopy, setMeta, type WorkingCopy } from '../snapshot/working-copy.ts';
-import { expandLogPaths } from '../ingest/ingest-files.ts';
+import { expandLogPaths, lineToHit } from '../ingest/ingest-files.ts';
+import { orderByFirstTime } from '../ingest/order-by-time.ts';
 import { loadRules } from '../detect/load-rules.ts';
 import { loadCrawlers } from '../detect/crawler-claim.ts';
 import { openGeo } from '../enrich/open-geo.ts';
@@ -79,7 +80,8 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
   const rules = loadRules();
   const crawlers = loadCrawlers();
   const allowlist = blockListOf(cfg.allowlist);
-  const paths = await expandLogPaths(cfg.logs);
+  // oldest content first (rotated files are named newest first): see ingest/order-by-time.ts
+  const paths = await orderByFirstTime(await expandLogPaths(cfg.logs), lineToHit(cfg));
   const copy = openWorkingCopy(cfg.db);
   try {
     const db = copy.db;
