@@ -14,7 +14,8 @@ export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir
     `dnsbl     ${dnsbl.length ? dnsbl.map(([k, v]) => `${k} ${v}`).join(', ') : 'not checked'}`,
   ];
   if (extra.pages !== undefined) lines.push(`site      ${extra.pages} pages written to ${extra.outDir}`);
-  lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
+  const cpu = Object.entries(s.stageCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}${cpu ? ` (CPU: ${cpu})` : ''}`);
   const rss = Object.entries(s.stageRssMb).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`memory    ${extra.peakRssMb !== undefined ? `peak RSS ${extra.peakRssMb} MB; ` : ''}by stage (MB): ${rss}`);
   return lines;

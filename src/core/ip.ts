@@ -135,9 +135,53 @@ const nonPublic = new BlockList();
 for (const [a, p] of NON_PUBLIC_V4) nonPublic.addSubnet(a, p, 'ipv4');
 for (const [a, p] of NON_PUBLIC_V6) nonPublic.addSubnet(a, p, 'ipv6');
 
+// BlockList.check builds a SocketAddress per call: too slow for one call per log line, so IPv4 (most
+// lines) is checked as a number against the same ranges, and IPv6 answers are remembered.
+const NON_PUBLIC_V4_BITS = NON_PUBLIC_V4.map(([a, p]) => {
+  const mask = (0xffffffff << (32 - p)) >>> 0; // every prefix here is 4 to 24 bits
+  return [(ipv4Number(a)! & mask) >>> 0, mask] as const;
+});
+const v6Verdicts = new Map<string, boolean>();
+const SPECIAL_FIRST_OCTETS = new Set(NON_PUBLIC_V4.filter(([a]) => Number(a.split('.')[0]) < 224).map(([a]) => Number(a.split('.')[0])));
+
+/** A canonical dotted quad as an unsigned 32-bit number, or null. */
+export function ipv4Number(s: string): number | null {
+  let n = 0;
+  let octet = 0;
+  let dots = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46) { n = n * 256 + octet; octet = 0; dots++; continue; }
+    if (c < 48 || c > 57) return null;
+    octet = octet * 10 + (c - 48);
+  }
+  return dots === 3 ? n * 256 + octet : null;
+}
+
 /** True for private, loopback, link-local, CGNAT, documentation and other special-purpose addresses. */
 export function isNonPublic(canonical: string): boolean {
-  return nonPublic.check(canonical, ipFamily(canonical) === 4 ? 'ipv4' : 'ipv6');
+  if (!canonical.includes(':')) {
+    // every special range sits under one of these first octets (or 224 and up)
+    let first = 0;
+    for (let i = 0; i < 4 && i < canonical.length; i++) {
+      const c = canonical.charCodeAt(i);
+      if (c === 46) break;
+      first = first * 10 + (c - 48);
+    }
+    if (first < 224 && !SPECIAL_FIRST_OCTETS.has(first)) return false;
+    const n = ipv4Number(canonical);
+    if (n !== null) {
+      for (const [net, mask] of NON_PUBLIC_V4_BITS) if (((n & mask) >>> 0) === net) return true;
+      return false;
+    }
+  }
+  let v = v6Verdicts.get(canonical);
+  if (v === undefined) {
+    v = nonPublic.check(canonical, ipFamily(canonical) === 4 ? 'ipv4' : 'ipv6');
+    if (v6Verdicts.size >= 65536) v6Verdicts.clear();
+    v6Verdicts.set(canonical, v);
+  }
+  return v;
 }
 
 /** A BlockList built from CIDR strings such as "192.0.2.0/24" or "2001:db8::/32"; bad entries throw. */

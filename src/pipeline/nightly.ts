@@ -42,6 +42,8 @@ export interface NightlySummary {
   stageMs: Record<string, number>;
   /** Highest resident memory seen while each stage ran, in MB (sampled every 50 ms and at the end). */
   stageRssMb: Record<string, number>;
+  /** CPU time (user + system, every thread of the process) each stage used, in ms: steadier than wall time on a busy machine. */
+  stageCpuMs: Record<string, number>;
   /** Threads that read and detected. */
   threads: number;
   /** Lines more than reorderSeconds late (burst windows and redirect→404 pairs skipped them). */
@@ -64,14 +66,18 @@ export interface NightlyRun {
 export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<NightlyRun> {
   const stageMs: Record<string, number> = {};
   const stageRssMb: Record<string, number> = {};
+  const stageCpuMs: Record<string, number> = {};
   const timed = async <T>(name: string, f: () => Promise<T> | T): Promise<T> => {
     deps.progress?.start(name);
     const t0 = performance.now();
+    const c0 = process.cpuUsage();
     const peak = sampleRss();
     try {
       return await f();
     } finally {
       stageMs[name] = Math.round(performance.now() - t0);
+      const c = process.cpuUsage(c0);
+      stageCpuMs[name] = Math.round((c.user + c.system) / 1000);
       stageRssMb[name] = peak.stop();
       deps.progress?.end(name, stageMs[name]);
     }
@@ -129,7 +135,7 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       copy,
       summary: {
         runId, asOf, files: paths.length, lines: ingest.counts, actorsSeen, actorsScored: scored,
-        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb,
+        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb, stageCpuMs,
         threads: ingest.threads, lateLines: parts.reduce((n, p) => n + p.late, 0), stored: parts.reduce((n, p) => n + p.store.length, 0), released,
       },
     };

@@ -8,7 +8,7 @@ describe('formatSummary', () => {
       lines: { read: 1010, parsed: 1000, skipped: { oversized: 2, malformed: 8 } },
       actorsSeen: 50, actorsScored: 12, published: 4, newlyPublished: 1, expired: 2,
       dnsbl: { not_listed: 20, listed: 3, error: 5 },
-      stageMs: { ingest: 120, score: 30 }, stageRssMb: { ingest: 90, score: 95 }, threads: 2, lateLines: 7, stored: 41, released: 3,
+      stageMs: { ingest: 120, score: 30 }, stageRssMb: { ingest: 90, score: 95 }, stageCpuMs: { ingest: 200, score: 25 }, threads: 2, lateLines: 7, stored: 41, released: 3,
     }, { pages: 9, outDir: '/srv/dist', peakRssMb: 120 });
     expect(lines).toEqual([
       'run 3 as of 2026-12-03T00:00:00.000Z',
@@ -17,7 +17,7 @@ describe('formatSummary', () => {
       'detect    2 thread(s); 41 requests stored as evidence, 3 released; 7 lines too late to reorder',
       'dnsbl     error 5, listed 3, not_listed 20',
       'site      9 pages written to /srv/dist',
-      'time      ingest 120 ms, score 30 ms',
+      'time      ingest 120 ms, score 30 ms (CPU: ingest 200 ms, score 25 ms)',
       'memory    peak RSS 120 MB; by stage (MB): ingest 90, score 95',
     ]);
   });
@@ -25,7 +25,7 @@ describe('formatSummary', () => {
   it('says "not checked" when no DNSBL lookup ran', () => {
     const lines = formatSummary({
       runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
-      published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
+      published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: {}, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
     });
     expect(lines[4]).toBe('dnsbl     not checked');
   });

@@ -77,3 +77,14 @@ describe('blockListOf', () => {
     expect(() => blockListOf(['example.org'])).toThrow('not an address range: example.org');
   });
 });
+
+describe('isNonPublic on IPv4 as numbers agrees with the ranges', () => {
+  it.each([
+    ['10.0.0.1', true], ['9.255.255.255', false], ['100.64.0.0', true], ['100.127.255.255', true], ['100.128.0.0', false],
+    ['172.15.255.255', false], ['172.16.0.0', true], ['172.31.255.255', true], ['172.32.0.0', false], ['192.0.2.77', true],
+    ['198.18.0.1', true], ['198.20.0.1', false], ['198.51.100.4', true], ['203.0.113.250', true], ['224.0.0.1', true],
+    ['255.255.255.255', true], ['8.8.8.8', false], ['0.1.2.3', true], ['127.10.0.1', true], ['169.254.1.1', true],
+  ])('%s → %s', (ip, want) => {
+    expect(isNonPublic(ip)).toBe(want);
+  });
+});
