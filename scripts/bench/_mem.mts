@@ -1,18 +1,8 @@
-import { readLines } from '../../src/ingest/line-reader.ts';
-import { contentFrom } from '../../src/ingest/log-content.ts';
-import { lineParserFor } from '../../src/ingest/line-parser.ts';
-import { loadRules } from '../../src/detect/load-rules.ts';
-import { loadCrawlers } from '../../src/detect/crawler-claim.ts';
-import { StreamDetector } from '../../src/detect/stream-detector.ts';
-import { writeHeapSnapshot } from 'node:v8';
-const parser = lineParserFor('combined');
-const d = new StreamDetector({ rules: loadRules(), crawlers: loadCrawlers(), ipv6Prefix: 64, windowMs: 90 * 86400000, slackMs: 120000, maxUserAgents: 12 });
-let id = 1;
-await readLines(contentFrom(process.argv[2]!, false, 0), { maxLineBytes: 65536 }, (line) => {
-  const h = parser(line, null); if (typeof h === 'string') return;
-  (h as any).id = id++; d.push(h as any);
-});
+import { DetectCore } from '../../src/pipeline/detect-core.ts';
+const core = new DetectCore({ paths: [process.argv[2]!], format: 'combined', jsonFields: {}, maxLineBytes: 65536, trustedProxies: [], cdnRanges: [], known: [], ends: [], idBase: 1, horizon: -Infinity, scorePrivate: false, ipv6Prefix: 64, windowMs: 90 * 86400000, slackMs: 120000, maxUserAgents: 12, frontier: -Infinity, db: null, fakeCrawlers: [], known_actors: [], thread: 0, threads: 1, vhostFirst: false });
+await core.read();
 (globalThis as any).gc?.();
-console.log('heap', Math.round(process.memoryUsage().heapUsed / 1048576));
-writeHeapSnapshot('/tmp/b3/h.heapsnapshot');
-(globalThis as any).keep = d;
+{ const m = process.memoryUsage(); console.log('after read', Object.fromEntries(Object.entries(m).map(([k, v]) => [k, Math.round(v / 1048576)]))); }
+
+const p = core.finish(-Infinity, -Infinity);
+console.log('after finish heap', Math.round(process.memoryUsage().heapUsed / 1048576), 'rss', Math.round(process.memoryUsage.rss() / 1048576), p.keys.length);

@@ -7,8 +7,12 @@ const F64 = new Float64Array(1);
 const F64_BYTES = new Uint8Array(F64.buffer);
 
 export class StateWriter {
-  #buf = new Uint8Array(256);
+  #buf: Uint8Array;
   #n = 0;
+
+  constructor(capacity = 256) {
+    this.#buf = new Uint8Array(capacity);
+  }
 
   #room(k: number): void {
     if (this.#n + k <= this.#buf.length) return;
@@ -58,8 +62,21 @@ export class StateWriter {
     this.uint((d < 0 ? -2 * d - 1 : 2 * d) + 2);
   }
 
+  /** A copy of the bytes written. */
   bytes(): Uint8Array {
     return this.#buf.slice(0, this.#n);
+  }
+
+  /** The bytes written, without a copy when the buffer is nearly full (the writer must not be used again). */
+  take(): Uint8Array {
+    return this.#n * 8 >= this.#buf.length * 7 ? this.#buf.subarray(0, this.#n) : this.#buf.slice(0, this.#n);
+  }
+
+  /** Writes bytes encoded elsewhere. */
+  append(b: Uint8Array): void {
+    this.#room(b.length);
+    this.#buf.set(b, this.#n);
+    this.#n += b.length;
   }
 
   /** Copies the bytes written into `target` at `at`. */

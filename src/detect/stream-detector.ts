@@ -14,6 +14,7 @@ import { detach, RequestClassifier } from './request-classes.ts';
 import { groupRules, retentionMs, type StateGroup } from './state-groups.ts';
 import { StateReader, StateWriter } from './state-codec.ts';
 import { hash53 } from './string-hash.ts';
+import { ByteArena } from './byte-arena.ts';
 import { evaluateTree } from './matcher-tree.ts';
 import { targetFields, matchText } from './request-view.ts';
 
@@ -33,7 +34,7 @@ const STATE_VERSION = 3;
 /** An actor may be frozen after this long (log time) without a request, or longer if a window is longer. */
 const FREEZE_AFTER_MS = 3_600_000;
 /** Actors kept as objects before quiet ones are frozen (about 1 KB each; frozen, about 100 bytes). */
-const HOT_ACTORS = 150_000;
+const HOT_ACTORS = 50_000;
 /** Flag stored with a frozen actor: finish() must report it (a signature, or a crawler claim). */
 const NEEDS_OUTCOME = 1;
 /** New actors wait (their requests queued) until this many are looked up in the snapshot at once. */
@@ -84,9 +85,18 @@ export interface FinishOptions {
 /** A request read this run that the snapshot must store: `loc` says where to read it again. */
 export interface ToStore { id: number; ts: number; loc: number }
 
+/** Every actor's state to persist, packed: state i is bytes[offsets[i], offsets[i + 1]). */
+export interface PackedStates {
+  keys: string[];
+  /** requests, firstSeen, lastSeen of actor i at 3i, 3i+1, 3i+2. */
+  nums: Float64Array;
+  offsets: Uint32Array;
+  bytes: Uint8Array;
+}
+
 export interface DetectionOutput {
   /** Every actor that got a request this run (or was loaded), with its state to persist. */
-  actors: { key: string; requests: number; firstSeen: number; lastSeen: number; state: Uint8Array }[];
+  states: PackedStates;
   /** Full outcome for actors with signatures, a crawler claim, or known. */
   outcomes: ActorOutcome[];
   /** Requests read this run to store: cited by a signature, or evidence a state may cite later (see README). */
@@ -97,6 +107,9 @@ export interface DetectionOutput {
   frontier: number;
   /** Requests read more than slackMs after a later one (burst windows and redirect pairs skipped them). */
   late: number;
+  /** Times an actor was frozen into bytes, and thawed back, during the run. */
+  freezes: number;
+  thaws: number;
 }
 
 export class StreamDetector {
@@ -125,11 +138,11 @@ export class StreamDetector {
   /** Requests read this run that frozen actors cite (or may cite later): stored at the end. */
   readonly #store: ToStore[] = [];
   #hot: ActorState[] = [];
-  #arena = new Uint8Array(1 << 16);
-  #arenaLen = 0;
-  #arenaWaste = 0;
+  readonly #arena = new ByteArena();
   #nextSweep = -Infinity;
   #late = 0;
+  #freezes = 0;
+  #thaws = 0;
   readonly #seen: Seen;
   readonly #writer = new StateWriter();
   readonly #freezeAfter: number;
@@ -409,16 +422,18 @@ export class StreamDetector {
     w.reset();
     this.#encode(a, w, horizon);
     const n = w.length;
-    if (this.#arenaLen + n + FROZEN_HEAD > this.#arena.length) this.#growArena(n + FROZEN_HEAD);
-    const at = this.#arenaLen;
-    this.#arena[at] = flagged || a.topCrawler() >= 0 ? NEEDS_OUTCOME : 0;
-    writeU32(this.#arena, at + 1, n);
-    writeU32(this.#arena, at + 5, a.index);
-    w.copyTo(this.#arena, at + FROZEN_HEAD);
-    this.#arenaLen = at + FROZEN_HEAD + n;
+    const flags = flagged || a.topCrawler() >= 0 ? NEEDS_OUTCOME : 0;
+    this.#freezes++;
+    const where = this.#arena.put(n + FROZEN_HEAD, (page, at) => {
+      page[at] = flags;
+      writeU32(page, at + 1, n);
+      writeU32(page, at + 5, a.index);
+      w.copyTo(page, at + FROZEN_HEAD);
+    });
+    if (this.#arena.wasteful) this.#compactArena();
+    this.#actors.set(a.key, where);
     a.hot = false;
     a.retired = true;
-    this.#actors.set(a.key, at);
     this.#byIndex[a.index] = a.key;
   }
 
@@ -446,39 +461,31 @@ export class StreamDetector {
   }
 
   /** A frozen actor: [flags][byte length][index][bytes]. */
-  #frozen(at: number): { flags: number; index: number; bytes: Uint8Array } {
-    const n = readU32(this.#arena, at + 1);
-    return { flags: this.#arena[at]!, index: readU32(this.#arena, at + 5), bytes: this.#arena.subarray(at + FROZEN_HEAD, at + FROZEN_HEAD + n) };
+  #frozen(where: number): { flags: number; index: number; bytes: Uint8Array } {
+    const { page, at } = this.#arena.page(where);
+    const n = readU32(page, at + 1);
+    return { flags: page[at]!, index: readU32(page, at + 5), bytes: page.subarray(at + FROZEN_HEAD, at + FROZEN_HEAD + n) };
   }
 
-  #thaw(key: string, at: number): ActorState {
-    const { bytes, index } = this.#frozen(at);
-    this.#arenaWaste += bytes.length + FROZEN_HEAD;
+  #thaw(key: string, where: number): ActorState {
+    const { bytes, index } = this.#frozen(where);
+    this.#arena.release(bytes.length + FROZEN_HEAD);
+    this.#thaws++;
     const a = this.#decode(key, bytes, index) ?? new ActorState(key, index);
     this.#adopt(a);
     return a;
   }
 
-  #growArena(need: number): void {
-    if (this.#arenaWaste * 2 > this.#arenaLen) {
-      // most of it is states thawed since: copy the live ones into a fresh arena
-      const fresh = new Uint8Array(Math.max(this.#arena.length, (this.#arenaLen - this.#arenaWaste + need) * 2));
-      let len = 0;
-      for (const [key, v] of this.#actors) {
-        if (typeof v !== 'number') continue;
-        const n = readU32(this.#arena, v + 1) + FROZEN_HEAD;
-        fresh.set(this.#arena.subarray(v, v + n), len);
-        this.#actors.set(key, len);
-        len += n;
-      }
-      this.#arena = fresh;
-      this.#arenaLen = len;
-      this.#arenaWaste = 0;
-      if (len + need <= fresh.length) return;
+  /** Most frozen bytes belong to actors thawed since: keep only the live ones. */
+  #compactArena(): void {
+    const actors = this.#actors;
+    const self = this;
+    function* live(): Generator<[number, number]> {
+      for (const v of actors.values()) if (typeof v === 'number') yield [v, self.#frozen(v).bytes.length + FROZEN_HEAD];
     }
-    const bigger = new Uint8Array(Math.max(this.#arena.length * 2, this.#arenaLen + need));
-    bigger.set(this.#arena.subarray(0, this.#arenaLen));
-    this.#arena = bigger;
+    const moved = new Map<number, number>();
+    this.#arena.compact(live(), (from, to) => moved.set(from, to));
+    for (const [key, v] of actors) if (typeof v === 'number') actors.set(key, moved.get(v)!);
   }
 
   /**
@@ -509,24 +516,39 @@ export class StreamDetector {
     }
     this.#buffer.drain();
 
-    const actors: DetectionOutput['actors'] = [];
+    const n = this.#actors.size;
+    const keys: string[] = new Array<string>(n);
+    const nums = new Float64Array(3 * n);
+    const offsets = new Uint32Array(n + 1);
+    const out = new StateWriter(this.#arena.bytes + this.#hot.length * 256 + 4096);
     const outcomes: ActorOutcome[] = [];
     const bound = Math.max(opts.windowStart, horizon - this.#o.windowMs);
+    let k = 0;
+    const put = (key: string, requests: number, first: number, last: number, bytes: Uint8Array | null, a: ActorState | null) => {
+      keys[k] = key;
+      nums[3 * k] = requests;
+      nums[3 * k + 1] = first;
+      nums[3 * k + 2] = last;
+      offsets[k++] = out.length;
+      if (bytes) out.append(bytes);
+      else this.#encode(a!, out, horizon);
+    };
     for (const [key, v] of this.#actors) {
       let a: ActorState;
       if (typeof v === 'number') {
         const { flags, bytes } = this.#frozen(v);
         if (flags === 0 && !opts.known?.(key) && !this.#priorRefs.has(key) && !this.#included.has(key)) {
           // nothing to report: its counts come from the head of its bytes
-          actors.push({ key, ...readHead(bytes), state: bytes.slice() });
+          const head = readHead(bytes);
+          put(key, head.requests, head.firstSeen, head.lastSeen, bytes, null);
           continue;
         }
         a = this.#decode(key, bytes, 0) ?? new ActorState(key, 0);
+        put(key, a.requests, a.firstSeen, a.lastSeen, preflush.get(key) ?? bytes, null);
       } else {
         a = v;
+        put(key, a.requests, a.firstSeen, a.lastSeen, preflush.get(key) ?? null, a);
       }
-      const state = preflush.get(key) ?? (typeof v === 'number' ? this.#frozen(v).bytes.slice() : this.#encodeNow(a, horizon));
-      actors.push({ key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, state });
       // an episode no request still to come could continue is over, whatever asOf says
       const sigs = this.#evaluate(a, bound, this.#facts(key));
       const refs = this.#takeCites(a, horizon, sigs.length > 0);
@@ -549,10 +571,12 @@ export class StreamDetector {
         });
       }
     }
+    offsets[k] = out.length;
     const dropped = new Set(this.#drop);
     const seen = new Set<number>();
     const store = this.#store.filter((s) => !dropped.has(s.id) && !seen.has(s.id) && (seen.add(s.id), true));
-    return { actors, outcomes, store, drop: [...dropped], frontier, late: this.#late };
+    const states: PackedStates = { keys, nums, offsets, bytes: out.take() };
+    return { states, outcomes, store, drop: [...dropped], frontier, late: this.#late, freezes: this.#freezes, thaws: this.#thaws };
   }
 
   #encodeNow(a: ActorState, horizon: number): Uint8Array {

@@ -77,7 +77,7 @@ export class DetectCore {
   readonly #in: DetectInput;
   readonly #rules: Rule[];
   readonly #crawlers: CrawlerDef[];
-  readonly #detector: StreamDetector;
+  #detector: StreamDetector | null;
   readonly #known: Set<string>;
   #db: Database.Database | null = null;
 
@@ -105,7 +105,7 @@ export class DetectCore {
   async read(): Promise<ReadReport> {
     const i = this.#in;
     const known = new Map(i.known.map((c) => [c.fingerprint, c]));
-    const d = this.#detector;
+    const d = this.#detector!;
     let nonPublic = 0;
     let outside = 0;
     let newest: number | null = null;
@@ -134,28 +134,13 @@ export class DetectCore {
 
   /** Ends detection: signatures judged against windowStart (asOf − window); `frontier`: the newest time of every thread. */
   finish(windowStart: number, frontier: number): PackedDetection {
-    this.#detector.advanceTo(frontier);
-    const out = this.#detector.finish({ windowStart, known: (k) => this.#known.has(k) });
+    const d = this.#detector!;
+    d.advanceTo(frontier);
+    const out = d.finish({ windowStart, known: (k) => this.#known.has(k) });
+    this.#detector = null; // its actors can go before the results are written
     this.#db?.close();
     this.#db = null;
-    const n = out.actors.length;
-    const nums = new Float64Array(n * 3);
-    const offsets = new Uint32Array(n + 1);
-    let size = 0;
-    for (const a of out.actors) size += a.state.length;
-    const bytes = new Uint8Array(size);
-    const keys: string[] = new Array<string>(n);
-    let at = 0;
-    out.actors.forEach((a, k) => {
-      keys[k] = a.key;
-      nums[3 * k] = a.requests;
-      nums[3 * k + 1] = a.firstSeen;
-      nums[3 * k + 2] = a.lastSeen;
-      offsets[k] = at;
-      bytes.set(a.state, at);
-      at += a.state.length;
-    });
-    offsets[n] = at;
+    const { keys, nums, offsets, bytes } = out.states;
     return { keys, nums, offsets, bytes, outcomes: out.outcomes, store: out.store, drop: out.drop, frontier: out.frontier, late: out.late };
   }
 }

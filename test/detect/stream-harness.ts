@@ -41,7 +41,8 @@ export function referenceSignatures(hits: readonly Hit[], o: HarnessOptions): Ma
 export function streamOptions(o: HarnessOptions, extra: Partial<StreamOptions> = {}): StreamOptions {
   return {
     rules: o.rules, crawlers: o.crawlers ?? [], ipv6Prefix: 64, windowMs: o.windowMs ?? Infinity,
-    slackMs: o.slackMs ?? 3_600_000, maxUserAgents: 12, facts: o.facts ?? (() => ({})), ...extra,
+    // freeze every quiet actor (the default keeps 50,000 as objects): the frozen form is exercised too
+    slackMs: o.slackMs ?? 3_600_000, maxUserAgents: 12, facts: o.facts ?? (() => ({})), hotActors: 1, ...extra,
   };
 }
 
@@ -178,4 +179,12 @@ export function referenceEpisodes(hits: readonly Hit[], o: HarnessOptions & { wi
     if (sigs.length) out.set(k, sigs);
   }
   return out;
+}
+
+/** The persisted states of a run, one object per actor. */
+export function statesOf(out: DetectionOutput): { key: string; requests: number; firstSeen: number; lastSeen: number; state: Uint8Array }[] {
+  const s = out.states;
+  return s.keys.map((key, i) => ({
+    key, requests: s.nums[3 * i]!, firstSeen: s.nums[3 * i + 1]!, lastSeen: s.nums[3 * i + 2]!, state: s.bytes.slice(s.offsets[i]!, s.offsets[i + 1]!),
+  }));
 }
