@@ -32,7 +32,7 @@ import { targetFields, matchText } from './request-view.ts';
 
 const STATE_VERSION = 3;
 /** An actor may be frozen after this long (log time) without a request, or longer if a window is longer. */
-const FREEZE_AFTER_MS = 3_600_000;
+const FREEZE_AFTER_MS = 600_000;
 /** Actors kept as objects before quiet ones are frozen (about 1 KB each; frozen, about 100 bytes). */
 const HOT_ACTORS = 50_000;
 /** Flag stored with a frozen actor: finish() must report it (a signature, or a crawler claim). */
@@ -160,7 +160,7 @@ export class StreamDetector {
     this.#buffer = new ReorderBuffer(opts.slackMs, (e, at) => this.#onEvent(e, at), opts.frontier ?? -Infinity);
     this.#seen = { hit: null as unknown as Hit, loc: -1, t: null as never, u: null as never };
     // frozen states keep no burst window or redirect: the delay must outlast both (and the reorder slack)
-    this.#freezeAfter = Math.max(FREEZE_AFTER_MS, 2 * (retentionMs(groups) + opts.slackMs));
+    this.#freezeAfter = Math.max(FREEZE_AFTER_MS, retentionMs(groups) + opts.slackMs + 60_000);
   }
 
   /** One parsed request (id set); `loc` says where it was read (file and offset), to read it again if it is cited. */

@@ -20,23 +20,29 @@ export interface DetectionRun {
   parts: PackedDetection[];
 }
 
-/** How many threads for these files: `wanted` (0 = automatic: up to two CPUs for big inputs the format allows splitting). */
-export function threadCount(wanted: number, input: Pick<DetectInput, 'paths' | 'format' | 'trustedProxies' | 'cdnRanges'>): number {
-  if (!ownerSplittable(input.format, input.trustedProxies.length + input.cdnRanges.length)) return 1;
-  if (wanted > 0) return wanted;
+/**
+ * How many threads for these files: `wanted` (0 = automatic: up to two CPUs for big inputs the format
+ * allows splitting), and whether they are worker threads. A big input is read in a worker even by one
+ * thread: when it ends, the memory its actors took goes back to the system before the results are
+ * written.
+ */
+export function threadCount(wanted: number, input: Pick<DetectInput, 'paths' | 'format' | 'trustedProxies' | 'cdnRanges'>): { threads: number; workers: boolean } {
   let bytes = 0;
   for (const p of input.paths) {
     try { bytes += statSync(p).size; } catch { /* reported by the reader */ }
   }
-  return bytes >= THREAD_MIN_BYTES ? Math.min(2, availableParallelism()) : 1;
+  const big = bytes >= THREAD_MIN_BYTES;
+  if (!ownerSplittable(input.format, input.trustedProxies.length + input.cdnRanges.length)) return { threads: 1, workers: big };
+  if (wanted > 0) return { threads: wanted, workers: wanted > 1 || big };
+  return { threads: big ? Math.min(2, availableParallelism()) : 1, workers: big };
 }
 
 /**
  * Reads and detects; `windowStart(newest)` is asked once every thread has read (asOf may depend on the
  * newest request), then the threads finish with it.
  */
-export async function runDetection(input: Omit<DetectInput, 'thread' | 'threads'>, threads: number, windowStart: (newest: number | null) => number): Promise<DetectionRun> {
-  if (threads <= 1) {
+export async function runDetection(input: Omit<DetectInput, 'thread' | 'threads'>, threads: number, windowStart: (newest: number | null) => number, inWorkers = threads > 1): Promise<DetectionRun> {
+  if (!inWorkers) {
     const core = new DetectCore({ ...input, thread: 0, threads: 1 });
     const report = mergeReports([await core.read()]);
     return { report, parts: [core.finish(windowStart(report.newest), report.frontier)] };

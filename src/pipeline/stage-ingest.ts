@@ -57,8 +57,8 @@ export async function ingestStage(db: Db, dbPath: string, cfg: Config, paths: st
     maxUserAgents: cfg.sharedMinUserAgents, frontier: priorNewest ?? -Infinity, db: dbPath, fakeCrawlers, known_actors: knownActors,
     vhostFirst: cfg.format.trim() === 'vhost_combined',
   };
-  const threads = threadCount(cfg.ingestThreads, input);
-  const detection = await runDetection(input, threads, (newest) => windowStartOf(newestOf(priorNewest, newest)));
+  const { threads, workers } = threadCount(cfg.ingestThreads, input);
+  const detection = await runDetection(input, threads, (newest) => windowStartOf(newestOf(priorNewest, newest)), workers);
   const r = detection.report;
   return { counts: r.counts, checkpoints: r.checkpoints, detection, idBase, lines: r.lines, newest: newestOf(priorNewest, r.newest), threads };
 }

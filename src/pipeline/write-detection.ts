@@ -20,8 +20,7 @@ export interface WriteContext { runId: number; now: number; paths: readonly stri
 export async function writeDetection(db: Db, parts: readonly PackedDetection[], checkpoints: readonly FileCheckpoint[], ctx: WriteContext): Promise<number> {
   const store = parts.flatMap((p) => p.store);
   const hits = await readStored(store, ctx);
-  const upState = db.prepare(`INSERT INTO actor_state(key, requests, first_seen, last_seen, state) VALUES (?, ?, ?, ?, ?)
-    ON CONFLICT(key) DO UPDATE SET requests=excluded.requests, first_seen=excluded.first_seen, last_seen=excluded.last_seen, state=excluded.state`);
+  const upState = db.prepare(`INSERT OR REPLACE INTO actor_state(key, requests, first_seen, last_seen, state) VALUES (?, ?, ?, ?, ?)`);
   const insHit = db.prepare(`INSERT OR REPLACE INTO hits
     (id, actor, ip, ts, method, target, path, protocol, status, bytes, referer, ua, host, tag, raw, bad_utf8, run_id)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
@@ -30,6 +29,9 @@ export async function writeDetection(db: Db, parts: readonly PackedDetection[], 
     ON CONFLICT(fingerprint) DO UPDATE SET path=excluded.path, offset=excluded.offset, lines=excluded.lines, updated_at=excluded.updated_at`);
   const redact = { hosts: ctx.cfg.redact.hosts.map((h) => h.toLowerCase()) };
   let touched = 0;
+  // a run may rewrite a million state rows: keep the pages it touches in memory until the commit
+  const cache = db.pragma('cache_size', { simple: true }) as number;
+  db.pragma('cache_size = -131072');
   db.transaction(() => {
     for (const c of checkpoints) upFile.run(c.fingerprint, c.path, c.offset, c.lines, ctx.now);
     for (const p of parts) {
@@ -45,6 +47,7 @@ export async function writeDetection(db: Db, parts: readonly PackedDetection[], 
     }
     writeOutcomes(db, parts.flatMap((p) => p.outcomes), ctx.now);
   })();
+  db.pragma(`cache_size = ${cache}`);
   return touched;
 }
 
