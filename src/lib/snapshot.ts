@@ -2,14 +2,15 @@
 // PILLORY_SNAPSHOT), statements prepared once, rows mapped to domain objects here and nowhere else.
 // It never selects hits.target, hits.host or hits.raw: pages get the redacted path only.
 import Database from 'better-sqlite3';
+import { createHash } from 'node:crypto';
 import { PilloryError } from '../core/errors.ts';
 import { slugOf } from '../core/ip.ts';
 import { redactTarget, redactText } from '../core/redact.ts';
 import { SCHEMA_VERSION } from '../snapshot/schema.ts';
 import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
 import type {
-  AbuseContact, ActorIp, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblRow, EvidenceHit, GeoSource,
-  Neighbours, Reasons, RemovedEntry, RunSummary, SignatureRow, SiteMeta, Totals, ZoneHealth,
+  AbuseContact, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, EvidenceHit, GeoSource,
+  Neighbours, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
 
@@ -50,6 +51,8 @@ const COUNTRY_CODE = /^[A-Z]{2}$/;
 // An abuse address is shown as a mailto: link, so it must be a plain address and nothing else.
 const ABUSE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
 const NEIGHBOURS_SHOWN = 10;
+/** Addresses listed on one report (an IPv6 network can hold many). */
+const MAX_IPS = 50;
 const DEFAULT_LICENCE = 'CC BY 4.0';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -130,6 +133,7 @@ export class SnapshotReader {
   #meta: SiteMeta | null = null;
   #published: ActorSummary[] | null = null;
   #bySlug: Map<string, ActorSummary> | null = null;
+  #byKey: Map<string, ActorSummary> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
   readonly #hasChanges: boolean;
@@ -148,44 +152,50 @@ export class SnapshotReader {
       throw new PilloryError('SNAPSHOT_VERSION', `the snapshot ${file} has schema_version ${version ?? 'missing'}; this site reads version ${SCHEMA_VERSION}`);
     }
     const actorCols = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(actors)').all().map((c) => c.name));
-    const abuseCols = actorCols.has('abuse_email')
-      ? `, abuse_email, ${actorCols.has('abuse_source') ? 'abuse_source' : 'NULL AS abuse_source'}`
-      : ', NULL AS abuse_email, NULL AS abuse_source';
+    const col = (name: string) => (actorCols.has(name) ? `a.${name}` : `NULL AS ${name}`);
+    const abuseCols = `, ${col('abuse_email')}, ${col('abuse_source')}`;
     const hasTable = (name: string) => db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
     const hasChanges = hasTable('publication_changes');
     // actor_days keeps per-day counts after old hits are pruned; older snapshots only have the hits
+    // Batch statements: `?` is a JSON array of actor keys; CROSS JOIN keeps the list outside, so each
+    // key costs index look-ups only. report() reads a batch of one, reports() batches of many.
     const daysSql = hasTable('actor_days')
-      ? `SELECT CAST(strftime('%s', day) AS INTEGER) / 86400 AS d, requests AS n FROM actor_days WHERE actor = ? ORDER BY day`
-      : `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
-    const dropsCol = actorCols.has('drops_below_at') ? ', drops_below_at' : ', NULL AS drops_below_at';
+      ? `SELECT d.actor, CAST(strftime('%s', d.day) AS INTEGER) / 86400 AS d, d.requests AS n FROM json_each(?) k CROSS JOIN actor_days d ON d.actor = k.value ORDER BY d.actor, d.day`
+      : `SELECT h.actor, h.ts / ${DAY_MS} AS d, count(*) AS n FROM json_each(?) k CROSS JOIN hits h ON h.actor = k.value GROUP BY h.actor, d ORDER BY h.actor, d`;
+    const dropsCol = `, ${col('drops_below_at')}`;
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
       lastRun: db.prepare<[], { id: number; started_at: number; finished_at: number; as_of: number; lines_read: number; lines_parsed: number }>(
         'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
-      actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
-        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol} FROM actors WHERE slug = ? AND published = 1`),
+      actors: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS.replace(/(\w+)/g, 'a.$1')}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
+        a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}
+        FROM json_each(?) k CROSS JOIN actors a ON a.key = k.value WHERE a.published = 1`),
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
-      days: db.prepare<[string], { d: number; n: number }>(daysSql),
-      hours: db.prepare<[string], { h: number; n: number }>(`SELECT (ts / ${HOUR_MS}) % 24 AS h, count(*) AS n FROM hits WHERE actor = ? GROUP BY h`),
-      statuses: db.prepare<[string], { c: number; n: number }>('SELECT status / 100 AS c, count(*) AS n FROM hits WHERE actor = ? GROUP BY c ORDER BY c'),
+      days: db.prepare<[string], { actor: string; d: number; n: number }>(daysSql),
+      hours: db.prepare<[string], { actor: string; h: number; n: number }>(`SELECT h.actor, (h.ts / ${HOUR_MS}) % 24 AS h, count(*) AS n
+        FROM json_each(?) k CROSS JOIN hits h ON h.actor = k.value GROUP BY h.actor, 2`),
+      statuses: db.prepare<[string], { actor: string; c: number; n: number }>(`SELECT h.actor, h.status / 100 AS c, count(*) AS n
+        FROM json_each(?) k CROSS JOIN hits h ON h.actor = k.value GROUP BY h.actor, 2 ORDER BY h.actor, 2`),
       reasons: db.prepare<[], { actor: string; rule_id: string; label: string }>(
         'SELECT s.actor, s.rule_id, s.label FROM signatures s JOIN actors a ON a.key = s.actor WHERE a.published = 1 ORDER BY s.actor, s.points DESC, s.rule_id'),
       removed: hasChanges
         ? db.prepare<[], { actor: string; reason: string }>(`SELECT actor, reason FROM publication_changes
             WHERE change = 'removed' AND run_id = (SELECT max(id) FROM runs) ORDER BY actor`)
         : null,
-      ips: db.prepare<[string], { ip: string; requests: number; first_seen: number; last_seen: number }>(
-        'SELECT ip, requests, first_seen, last_seen FROM actor_ips WHERE actor = ? ORDER BY requests DESC, ip LIMIT 50'),
-      signatures: db.prepare<[string], SigRow>(`SELECT rule_id, family, label, title, description, points, severity, count,
-        first_ts, last_ts, request_ids FROM signatures WHERE actor = ? ORDER BY points DESC, first_ts, rule_id`),
-      // Evidence by id, restricted to the actor so a bad id can never show another client's request.
-      hits: db.prepare<[string, string], HitRow>(`SELECT h.id, h.ts, h.method, h.path, h.protocol, h.status, h.tag,
-        h.referer, h.ua FROM hits h JOIN json_each(?) j ON h.id = j.value WHERE h.actor = ? ORDER BY h.ts, h.id`),
-      dnsbl: db.prepare<[string], { zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
-        'SELECT zone, status, meaning, codes, abuse, checked_at FROM dnsbl WHERE actor = ? ORDER BY zone'),
+      ips: db.prepare<[string], { actor: string; ip: string; requests: number; first_seen: number; last_seen: number }>(
+        'SELECT i.actor, i.ip, i.requests, i.first_seen, i.last_seen FROM json_each(?) k CROSS JOIN actor_ips i ON i.actor = k.value ORDER BY i.actor, i.requests DESC, i.ip'),
+      signatures: db.prepare<[string], SigRow & { actor: string }>(`SELECT s.actor, s.rule_id, s.family, s.label, s.title, s.description, s.points,
+        s.severity, s.count, s.first_ts, s.last_ts, s.request_ids FROM json_each(?) k CROSS JOIN signatures s ON s.actor = k.value
+        ORDER BY s.actor, s.points DESC, s.first_ts, s.rule_id`),
+      // Evidence by id (a JSON array of ids): one primary-key look-up each. The caller keeps only hits
+      // of the citing actor, so a bad id can never show another client's request.
+      hits: db.prepare<[string], HitRow & { actor: string }>(`SELECT h.id, h.actor, h.ts, h.method, h.path, h.protocol, h.status, h.tag,
+        h.referer, h.ua FROM json_each(?) k CROSS JOIN hits h ON h.id = k.value`),
+      dnsbl: db.prepare<[string], { actor: string; zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
+        'SELECT d.actor, d.zone, d.status, d.meaning, d.codes, d.abuse, d.checked_at FROM json_each(?) k CROSS JOIN dnsbl d ON d.actor = k.value ORDER BY d.actor, d.zone'),
     };
   }
 
@@ -263,59 +273,79 @@ export class SnapshotReader {
 
   /** The full report of a published actor, or null when the slug names none. */
   report(slug: string): ActorReport | null {
-    const r = this.#stmts.actor.get(slug);
-    if (!r || !slugIsSafe(r.key, r.slug)) return null;
-    const hosts = this.meta().redactHosts;
-    const ips: ActorIp[] = this.#stmts.ips.all(r.key).map((i) => ({ ip: i.ip, requests: i.requests, firstSeen: i.first_seen, lastSeen: i.last_seen }));
-    const signatures: SignatureRow[] = this.#stmts.signatures.all(r.key).map((s) => ({
-      ruleId: s.rule_id,
-      family: s.family,
-      label: s.label,
-      title: s.title,
-      description: s.description,
-      points: s.points,
-      severity: oneOf(s.severity, SEVERITIES, 'low'),
-      count: s.count,
-      firstTs: s.first_ts,
-      lastTs: s.last_ts,
-      evidence: this.#stmts.hits.all(idList(s.request_ids), r.key).map((h) => toHit(h, hosts)),
-    }));
-    const dnsbl: DnsblRow[] = this.#stmts.dnsbl.all(r.key).map((d) => ({
-      zone: d.zone,
-      status: oneOf(d.status, DNSBL_STATUSES, 'error'),
-      meaning: clip(d.meaning),
-      codes: d.codes,
-      abuse: d.abuse === 1,
-      checkedAt: d.checked_at,
-    }));
-    return {
-      ...toSummary(r),
-      rawScore: r.raw_score,
-      peakScore: r.peak_score,
-      lastOffence: r.last_offence,
-      region: r.region,
-      city: r.city,
-      networkReason: r.network_reason,
-      geoSource: r.geo_source,
-      crawler: r.crawler,
-      crawlerCheck: r.crawler_check,
-      ips,
-      signatures,
-      dnsbl,
-      abuse: abuseOf(r),
-      dropsBelowAt: r.drops_below_at,
-    };
+    const a = this.summary(slug);
+    return a ? (this.#reportsOf([a.key]).get(a.key) ?? null) : null;
   }
 
   /** Request counts for the report's charts (UTC days, UTC hours of day, status classes). */
   activity(key: string): Activity {
-    const hours = Array<number>(24).fill(0);
-    for (const h of this.#stmts.hours.all(key)) if (h.h >= 0 && h.h < 24) hours[h.h] = h.n;
-    return {
-      days: this.#stmts.days.all(key).map((d) => ({ day: d.d * DAY_MS, requests: d.n })),
-      hours,
-      statusClasses: this.#stmts.statuses.all(key).map((c) => ({ cls: c.c, requests: c.n })),
-    };
+    return this.#activitiesOf([key]).get(key) ?? { days: [], hours: Array<number>(24).fill(0), statusClasses: [] };
+  }
+
+  /**
+   * The report and activity of every published actor (or of those keys), in that order, read in
+   * batches: the same objects report() and activity() give, at a fraction of the cost per actor.
+   */
+  *reports(keys: readonly string[] = this.published().map((a) => a.key), batch = 256): Generator<{ report: ActorReport; activity: Activity }> {
+    const hosts = this.meta().redactHosts;
+    for (let i = 0; i < keys.length; i += batch) {
+      for (const rows of this.#rowsOf(keys.slice(i, i + batch)).values()) {
+        yield { report: toReport(rows, hosts), activity: toActivity(rows) };
+      }
+    }
+  }
+
+  /**
+   * The rows report() and activity() are made from, per actor, for a batch of keys. The mapping below
+   * and rowDigests() both start here, so a digest covers exactly what a page is made from.
+   */
+  #rowsOf(keys: readonly string[]): Map<string, ActorRows> {
+    const list = JSON.stringify(keys);
+    const out = new Map<string, ActorRows>();
+    for (const a of this.#stmts.actors.all(list)) {
+      if (slugIsSafe(a.key, a.slug)) out.set(a.key, { actor: a, ips: [], sigs: [], evidence: [], dnsbl: [], days: [], hours: [], statuses: [] });
+    }
+    const of = (actor: string) => out.get(actor);
+    for (const i of this.#stmts.ips.all(list)) of(i.actor)?.ips.push(i);
+    for (const d of this.#stmts.dnsbl.all(list)) of(d.actor)?.dnsbl.push(d);
+    const sigRows = this.#stmts.signatures.all(list);
+    const cited = sigRows.map((s) => [...new Set(idList(s.request_ids))]);
+    const hitById = new Map(this.#stmts.hits.all(JSON.stringify(cited.flat())).map((h) => [h.id, h]));
+    sigRows.forEach((s, n) => {
+      const rows = of(s.actor);
+      if (!rows) return;
+      rows.sigs.push(s);
+      // only the citing actor's own requests: a bad id can never show another client's request
+      rows.evidence.push(cited[n]!.map((id) => hitById.get(id)).filter((h) => h !== undefined && h.actor === s.actor)
+        .sort((x, y) => x!.ts - y!.ts || x!.id - y!.id) as HitRow[]);
+    });
+    for (const d of this.#stmts.days.all(list)) of(d.actor)?.days.push(d);
+    for (const h of this.#stmts.hours.all(list)) of(h.actor)?.hours.push(h);
+    for (const c of this.#stmts.statuses.all(list)) of(c.actor)?.statuses.push(c);
+    return out;
+  }
+
+  /** Per published actor key (all, or those given, in that order): a hash of the rows its report and activity are made from. */
+  *rowDigests(keys: readonly string[] = this.published().map((a) => a.key), batch = 256): Generator<[string, string]> {
+    for (let i = 0; i < keys.length; i += batch) {
+      for (const [key, rows] of this.#rowsOf(keys.slice(i, i + batch))) {
+        yield [key, createHash('sha1').update(JSON.stringify(rows)).digest('base64url')];
+      }
+    }
+  }
+
+  #reportsOf(keys: readonly string[]): Map<string, ActorReport> {
+    return mapValues(this.#rowsOf(keys), (rows) => toReport(rows, this.meta().redactHosts));
+  }
+
+  #activitiesOf(keys: readonly string[]): Map<string, Activity> {
+    return mapValues(this.#rowsOf(keys), toActivity);
+  }
+
+  /** A published actor by key (summary only), from the cached list. */
+  summaryOf(key: string): ActorSummary | null {
+    this.#byKey ??= new Map(this.published().map((a) => [a.key, a]));
+    return this.#byKey.get(key) ?? null;
   }
 
   /** A published actor by slug (summary only), from the cached list. */
@@ -387,6 +417,72 @@ export class SnapshotReader {
   }
 }
 
+interface ActorRows {
+  actor: ReportRow;
+  ips: { ip: string; requests: number; first_seen: number; last_seen: number }[];
+  sigs: SigRow[];
+  /** Per signature (same order), its cited requests of this actor, oldest first. */
+  evidence: HitRow[][];
+  dnsbl: { zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }[];
+  days: { d: number; n: number }[];
+  hours: { h: number; n: number }[];
+  statuses: { c: number; n: number }[];
+}
+
+function toReport(rows: ActorRows, hosts: readonly string[]): ActorReport {
+  const r = rows.actor;
+  return {
+    ...toSummary(r),
+    rawScore: r.raw_score,
+    peakScore: r.peak_score,
+    lastOffence: r.last_offence,
+    region: r.region,
+    city: r.city,
+    networkReason: r.network_reason,
+    geoSource: r.geo_source,
+    crawler: r.crawler,
+    crawlerCheck: r.crawler_check,
+    ips: rows.ips.slice(0, MAX_IPS).map((i) => ({ ip: i.ip, requests: i.requests, firstSeen: i.first_seen, lastSeen: i.last_seen })),
+    signatures: rows.sigs.map((s, n) => ({
+      ruleId: s.rule_id,
+      family: s.family,
+      label: s.label,
+      title: s.title,
+      description: s.description,
+      points: s.points,
+      severity: oneOf(s.severity, SEVERITIES, 'low'),
+      count: s.count,
+      firstTs: s.first_ts,
+      lastTs: s.last_ts,
+      evidence: rows.evidence[n]!.map((h) => toHit(h, hosts)),
+    })),
+    dnsbl: rows.dnsbl.map((d) => ({
+      zone: d.zone,
+      status: oneOf(d.status, DNSBL_STATUSES, 'error'),
+      meaning: clip(d.meaning),
+      codes: d.codes,
+      abuse: d.abuse === 1,
+      checkedAt: d.checked_at,
+    })),
+    abuse: abuseOf(r),
+    dropsBelowAt: r.drops_below_at,
+  };
+}
+
+function toActivity(rows: ActorRows): Activity {
+  const hours = Array<number>(24).fill(0);
+  for (const h of rows.hours) if (h.h >= 0 && h.h < 24) hours[h.h] = h.n;
+  return {
+    days: rows.days.map((d) => ({ day: d.d * DAY_MS, requests: d.n })),
+    hours,
+    statusClasses: rows.statuses.map((c) => ({ cls: c.c, requests: c.n })),
+  };
+}
+
+function mapValues<K, A, B>(m: Map<K, A>, f: (a: A) => B): Map<K, B> {
+  return new Map([...m].map(([k, v]) => [k, f(v)]));
+}
+
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
@@ -408,10 +504,10 @@ function readVersion(db: Database.Database): number | null {
   }
 }
 
-/** request_ids as a clean JSON array of integers (anything else is dropped). */
-function idList(json: string): string {
+/** request_ids as a clean list of integers (anything else is dropped). */
+function idList(json: string): number[] {
   const ids = parseJson<unknown>(json, []);
-  return JSON.stringify(Array.isArray(ids) ? ids.filter((n) => Number.isSafeInteger(n)) : []);
+  return Array.isArray(ids) ? ids.filter((n): n is number => Number.isSafeInteger(n)) : [];
 }
 
 let shared: SnapshotReader | null = null;

@@ -6,17 +6,17 @@ import { basename, dirname, join } from 'node:path';
  * killed between them leaves `outDir` missing and the old site parked as `.<name>.<pid>.old`:
  * recoverParkedSite() puts it back at the start of the next run.
  */
-export async function buildIntoPlace(outDir: string, build: (tmpDir: string) => Promise<number>, pid = process.pid): Promise<number> {
+export async function buildIntoPlace<T>(outDir: string, build: (tmpDir: string) => Promise<T>, pid = process.pid): Promise<T> {
   mkdirSync(dirname(outDir), { recursive: true });
   recoverParkedSite(outDir);
   const tmp = join(dirname(outDir), `.${basename(outDir)}.${pid}.tmp`);
   const old = join(dirname(outDir), `.${basename(outDir)}.${pid}.old`);
   try {
-    const pages = await build(tmp);
+    const result = await build(tmp);
     if (existsSync(outDir)) renameSync(outDir, old);
     renameSync(tmp, outDir);
     rmSync(old, { recursive: true, force: true });
-    return pages;
+    return result;
   } catch (e) {
     rmSync(tmp, { recursive: true, force: true });
     throw e;

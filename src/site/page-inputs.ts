@@ -1,0 +1,97 @@
+// Everything a tracked page (a report, a country page, a network page) is rendered from, gathered in
+// one place. The page routes render from these objects and nothing else, so buildSite() can tell
+// whether a page would change by hashing its input: same input, same code, same bytes.
+import { createHash } from 'node:crypto';
+import type { SnapshotReader } from '../lib/snapshot.ts';
+import type { ActorReport, ActorSummary, Activity, Neighbours, SiteMeta } from '../lib/snapshot-types.ts';
+import { agesOutAt } from './expiry.ts';
+import { EXPORT_FILES } from './blocklist-formats.ts';
+import { exportInput } from './export-data.ts';
+
+/** The page kinds rendered one by one (the rest of the site is small and rendered whole every time). */
+export const TRACKED_KINDS = ['report', 'country', 'asn', 'country-exports', 'asn-exports'] as const;
+export type TrackedKind = (typeof TRACKED_KINDS)[number];
+
+export interface ReportPageInput {
+  report: ActorReport;
+  activity: Activity;
+  neighbours: Neighbours;
+  meta: SiteMeta;
+  agesOut: number | null;
+}
+
+export interface GroupPageInput {
+  meta: SiteMeta;
+  actors: ActorSummary[];
+}
+
+export function reportPageInput(reader: SnapshotReader, slug: string): ReportPageInput | null {
+  const report = reader.report(slug);
+  if (!report) return null;
+  const meta = reader.meta();
+  return { report, activity: reader.activity(report.key), neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) };
+}
+
+export function countryPageInput(reader: SnapshotReader, code: string): GroupPageInput {
+  return { meta: reader.meta(), actors: reader.byCountry(code) };
+}
+
+export function asnPageInput(reader: SnapshotReader, asn: number): GroupPageInput {
+  return { meta: reader.meta(), actors: reader.byAsn(asn) };
+}
+
+/** A tracked page (or group of export files) and the files it writes, relative to the site root. */
+export interface TrackedRoute {
+  kind: TrackedKind;
+  /** The slug, lower-case country code or AS number that selects it in a render plan. */
+  key: string;
+  /** Site-relative URL of the page (for export groups, of their folder). */
+  path: string;
+  files: string[];
+  /** Hash of the input; equal hashes (with equal code) mean equal files. */
+  digest: string;
+  /** Listed in the sitemap (noindex pages and export files are not). */
+  indexable: boolean;
+}
+
+export function digestOf(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('base64url');
+}
+
+export const routeId = (r: Pick<TrackedRoute, 'kind' | 'key'>): string => `${r.kind} ${r.key}`;
+
+const exportFiles = (dir: string) => EXPORT_FILES.map((f) => `${dir}${f}`);
+
+/** Every n-th item, starting at the i-th: one worker's share of a list. */
+function shareOf<T>(list: readonly T[], s: { worker: number; workers: number }): T[] {
+  return s.workers <= 1 ? [...list] : list.filter((_, i) => i % s.workers === s.worker);
+}
+
+/**
+ * The tracked routes of the snapshot (or of one worker's share of it) with their files and input
+ * digests, in a stable order.
+ */
+export function* trackedRoutes(reader: SnapshotReader, site: URL, share = { worker: 0, workers: 1 }): Generator<TrackedRoute> {
+  // A report page is made from its actor's rows (report() and activity()), its neighbours and the
+  // site meta; hashing those is the same as hashing the page input, at a fraction of the cost.
+  const meta = digestOf(reader.meta());
+  for (const [key, rows] of reader.rowDigests(shareOf(reader.published(), share).map((a) => a.key))) {
+    const a = reader.summaryOf(key)!;
+    const slug = a.slug;
+    yield {
+      kind: 'report', key: slug, path: `/ip/${slug}/`, files: [`ip/${slug}/index.html`, `ip/${slug}.json`],
+      digest: digestOf([rows, reader.neighbours(a), meta]), indexable: true,
+    };
+  }
+  for (const c of shareOf(reader.countries(), share)) {
+    const cc = c.code.toLowerCase();
+    yield { kind: 'country', key: cc, path: `/country/${cc}/`, files: [`country/${cc}/index.html`], digest: digestOf([c, countryPageInput(reader, c.code)]), indexable: true };
+    const dir = `blocklist/country/${cc}/`;
+    yield { kind: 'country-exports', key: cc, path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'country', code: c.code }, site)), indexable: false };
+  }
+  for (const g of shareOf(reader.asns(), share)) {
+    yield { kind: 'asn', key: String(g.asn), path: `/asn/${g.asn}/`, files: [`asn/${g.asn}/index.html`], digest: digestOf([g, asnPageInput(reader, g.asn)]), indexable: true };
+    const dir = `blocklist/asn/${g.asn}/`;
+    yield { kind: 'asn-exports', key: String(g.asn), path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'asn', asn: g.asn }, site)), indexable: false };
+  }
+}
