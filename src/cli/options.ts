@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Config } from '../config/schema.ts';
+import { formatProblem, type Config } from '../config/schema.ts';
 import { loadConfigFile, validateConfig } from '../config/load-config.ts';
 import { PilloryError } from '../core/errors.ts';
 
@@ -60,6 +60,10 @@ export function parseCli(argv: string[], cwd = process.cwd()): CliOptions {
     scorePrivate: v['score-private'] ?? base.scorePrivate,
     resolver: v.resolver ?? base.resolver,
   };
+  if (v.format !== undefined) {
+    const problem = formatProblem(v.format, config.jsonFields);
+    if (problem) throw new PilloryError('BAD_ARGS', `--format: ${problem}`);
+  }
   return { command, config, demo, help: v.help ?? false };
 }
 
@@ -73,7 +77,8 @@ Usage:
 Options:
   --config FILE        YAML/JSON config (default: ./pillory.config.yaml when present)
   --log FILE…          access logs (plain, rotated, .gz); with no logs and no config, the bundled demo
-  --format NAME        combined (default) or common
+  --format FORMAT      combined (default), common, vhost_combined, nginx_main, json, nginx_json,
+                       caddy, traefik, or an nginx log_format / Apache LogFormat string in quotes
   --db FILE            snapshot file (default .pillory/snapshot.sqlite); runs accumulate
   --out DIR            site output (default dist)
   --as-of WHEN         now (default), newest (the newest log line; default for the demo) or an ISO time

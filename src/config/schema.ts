@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { PilloryError } from '../core/errors.ts';
+import { JSON_FIELDS } from '../ingest/json-fields.ts';
+import { lineParserFor } from '../ingest/line-parser.ts';
 
 // The one source of truth for configuration. The TypeScript type is derived from it; each field is
 // documented once, here. CLI flags override the file; the file overrides these defaults.
@@ -6,8 +9,21 @@ import { z } from 'zod';
 export const configSchema = z.strictObject({
   /** Access-log files or globs to ingest (plain, rotated, .gz). Relative to the config file. */
   logs: z.array(z.string().min(1)).default([]),
-  /** Log layout: combined, common, vhost_combined, or later a log_format string. */
-  format: z.string().default('combined'),
+  /**
+   * Log layout, one for every file of the run: a name (combined, common, vhost_combined, nginx_main,
+   * json, nginx_json, caddy, traefik), an nginx `log_format` string ('$remote_addr - $remote_user
+   * [$time_local] "$request" …') or an Apache `LogFormat` string ('%h %l %u %t \"%r\" %>s %b …').
+   * A string is compiled once; variables Pillory has no use for are matched and ignored. Checked when
+   * the config is loaded (see src/ingest/line-parser.ts).
+   */
+  format: z.string().min(1).max(2048).default('combined'),
+  /**
+   * For the JSON formats: which key holds which field, over the preset's own keys. Each value is a
+   * key or a list of keys tried in order; `a.b` reaches into nested objects. Fields: ip, time,
+   * request, method, target, query, protocol, status, bytes, referer, ua, host, forwardedFor, realIp,
+   * cdnIp. Example: { ip: downstream_remote_address, target: [x-envoy-original-path, path] }.
+   */
+  jsonFields: z.partialRecord(z.enum(JSON_FIELDS), z.union([z.string().min(1), z.array(z.string().min(1)).min(1)])).default({}),
   /** Snapshot file (SQLite). Runs against the same file accumulate. */
   db: z.string().default('.pillory/snapshot.sqlite'),
   /** Output folder of the static site. */
@@ -39,8 +55,17 @@ export const configSchema = z.strictObject({
   maxHitsPerActor: z.int().min(100).max(1_000_000).default(2_000),
   /** Longest log line read; longer lines are skipped and counted as oversized. */
   maxLineBytes: z.int().min(1024).max(16 * 1024 * 1024).default(64 * 1024),
-  /** Only connections from these ranges may name the client in X-Forwarded-For. */
+  /**
+   * Reverse proxies (addresses or CIDR ranges) allowed to name the client: only a request whose
+   * connecting address is in here has its X-Forwarded-For walked (right to left, stopping at the first
+   * address not in here), or its X-Real-IP / CDN client header read — when the format logs them.
+   */
   trustedProxies: z.array(z.string()).default([]),
+  /**
+   * Ready CDN edge ranges to add to trustedProxies, by name: files in data/proxies/ (cloudflare,
+   * fastly). Off unless named: trust a CDN only when every request reaches the server through it.
+   */
+  cdnRanges: z.array(z.string().regex(/^[a-z0-9-]{1,40}$/)).default([]),
   /** Days an aged-out page stays up (noindex, "no activity since …") before it is removed. */
   expiredGraceDays: z.int().min(0).max(3650).default(30),
   /** Research scanners (data/scanners/: Censys, Shodan…): labelled; true also lists them in the blocklists. */
@@ -103,6 +128,21 @@ export const configSchema = z.strictObject({
     /** The operator's own host names: removed from every published string. */
     hosts: z.array(z.string()).default([]),
   }).prefault({}),
+}).superRefine((cfg, ctx) => {
+  // the format is compiled here once so a bad layout is a config error naming the field, not a failed run
+  const problem = formatProblem(cfg.format, cfg.jsonFields);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['format'], message: problem });
 });
+
+/** Why this format (with these JSON fields) cannot be read, or null when it can. */
+export function formatProblem(format: string, jsonFields: Record<string, string | readonly string[]>): string | null {
+  try {
+    lineParserFor(format, jsonFields);
+    return null;
+  } catch (e) {
+    if (e instanceof PilloryError) return e.message;
+    throw e;
+  }
+}
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,8 +1,12 @@
 import type { Hit } from '../core/types.ts';
 import { decodeLogEscapes } from './decode-log-escapes.ts';
-import { splitRequestLine } from './split-request-line.ts';
+import { splitRequestInto } from './split-request-line.ts';
 
-// The shared last step of every layout: a request line (or its parts) plus the other fields → a Hit.
+// What every layout's parser produces, and the shared last step: a request line → request fields.
+// A parser allocates one object per line, the hit itself, and fills it in place.
+
+/** A parsed line before it is stored (the snapshot assigns the id). */
+export type ParsedHit = Omit<Hit, 'id'>;
 
 /** Header values that may name the client behind a trusted proxy; filled in by a parser when the layout has them. */
 export interface ClientHeaders {
@@ -16,61 +20,32 @@ export function emptyHeaders(): ClientHeaders {
   return { forwardedFor: null, realIp: null, cdnIp: null };
 }
 
-export type ParseResult = { ok: true; hit: Omit<Hit, 'id'> } | { ok: false; reason: string };
-
-/** Reads one line (no newline) into a hit; when `headers` is given, client headers are written into it. */
-export type LineParser = (line: string, headers: ClientHeaders | null) => ParseResult;
+/**
+ * Reads one line (no newline): the hit, or the id of the reason it was skipped (`malformed`,
+ * `bad-address`…; a constant string, so a failure allocates nothing). When `headers` is given, the
+ * client headers the layout logs are written into it.
+ */
+export type LineParser = (line: string, headers: ClientHeaders | null) => ParsedHit | string;
 
 /** A line without a time of its own (some JSON layouts): the reader dates it (see ingest-files.ts). */
 export const NO_TIME = -1;
 
-export interface HitFields {
-  ip: string;
-  ts: number;
-  /** The request line as logged (escapes not decoded), or null when the layout logs method/target apart. */
-  request: string | null;
-  /** Whether `request` still holds log escapes (text layouts) or is already plain text (JSON). */
-  requestEscaped: boolean;
-  method: string;
-  target: string;
-  protocol: string;
-  status: number;
-  bytes: number;
-  referer: string;
-  ua: string;
-  host: string;
-  badUtf8: boolean;
+/** A hit with every field at its empty value, always built in the same shape (one hidden class). */
+export function newHit(ip: string, ts: number): ParsedHit {
+  return { ip, ts, method: '', target: '', protocol: '', status: 0, bytes: 0, referer: '', ua: '', host: '', tag: null, raw: '', badUtf8: false };
 }
 
-export function hitFromFields(f: HitFields): Omit<Hit, 'id'> {
-  if (f.request !== null) {
-    let decoded = f.request;
-    let bad = false;
-    if (f.requestEscaped) {
-      const d = decodeLogEscapes(f.request);
-      decoded = d.text;
-      bad = d.badUtf8;
-    }
-    const parts = splitRequestLine(f.request, decoded);
-    return {
-      ip: f.ip, ts: f.ts,
-      method: parts.method, target: parts.target, protocol: parts.protocol,
-      status: f.status, bytes: f.bytes, referer: f.referer, ua: f.ua, host: f.host,
-      tag: parts.tag, raw: parts.raw,
-      badUtf8: f.badUtf8 || (parts.tag === null && bad),
-    };
+/**
+ * The request line as logged → method/target/protocol or a tag. `escaped`: the text still holds log
+ * escapes (`\"`, `\xHH`), decoded only now that the line has been split. Bad bytes inside a junk
+ * request are the junk itself and do not flag the hit.
+ */
+export function setRequestLine(hit: ParsedHit, raw: string, escaped: boolean): void {
+  if (!escaped || raw.indexOf('\\') < 0) {
+    splitRequestInto(hit, raw, raw);
+    return;
   }
-  if (f.method === '' && f.target === '') {
-    return { ip: f.ip, ts: f.ts, method: '', target: '', protocol: f.protocol, status: f.status, bytes: f.bytes,
-      referer: f.referer, ua: f.ua, host: f.host, tag: 'no-request', raw: '', badUtf8: f.badUtf8 };
-  }
-  // method and target logged apart: rebuild the line so junk is tagged the same way as in text logs
-  const line = f.protocol ? `${f.method} ${f.target} ${f.protocol}` : `${f.method} ${f.target}`;
-  const parts = splitRequestLine(line, line);
-  return {
-    ip: f.ip, ts: f.ts,
-    method: parts.method, target: parts.target, protocol: parts.protocol,
-    status: f.status, bytes: f.bytes, referer: f.referer, ua: f.ua, host: f.host,
-    tag: parts.tag, raw: parts.raw, badUtf8: f.badUtf8,
-  };
+  const d = decodeLogEscapes(raw);
+  splitRequestInto(hit, raw, d.text);
+  if (d.badUtf8 && hit.tag === null) hit.badUtf8 = true;
 }

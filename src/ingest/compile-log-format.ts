@@ -1,17 +1,19 @@
 import { PilloryError } from '../core/errors.ts';
-import { decodeLogEscapes } from './decode-log-escapes.ts';
-import { hitFromFields, NO_TIME, type ClientHeaders, type HitFields, type LineParser, type ParseResult } from './build-hit.ts';
+import { NO_TIME, newHit, setRequestLine, type ClientHeaders, type LineParser, type ParsedHit } from './build-hit.ts';
+import { decodeLogField } from './decode-log-escapes.ts';
 import { epochToMs, parseIsoTime } from './parse-iso-time.ts';
-import { CLF_TIME_LENGTH, parseClfTime } from './parse-clf-time.ts';
+import { CLF_TIME_LENGTH, parseClfTimeAt } from './parse-clf-time.ts';
 import { cachedCanonicalIp, digits, unescapedQuote } from './parse-line.ts';
+import { requestPartsInto } from './split-request-line.ts';
 
 // An nginx `log_format` string ($remote_addr …) or an Apache `LogFormat` string (%h …) from the config,
 // compiled ONCE into a list of literals and fields. Parsing a line is then a walk over that list with
-// indexOf and startsWith: no regex per line, and no backtracking on hostile input.
+// indexOf and startsWith: no regex per line, and no backtracking on hostile input. Variables Pillory
+// has no use for ($request_time, %D, $upstream_addr, $ssl_protocol…) are matched and ignored.
 
 export type FieldKind =
   | 'addr' | 'time_clf' | 'time_iso' | 'time_epoch' | 'request' | 'method' | 'target' | 'query' | 'protocol'
-  | 'status' | 'bytes' | 'referer' | 'ua' | 'host' | 'xff' | 'realip' | 'cdn' | 'ignore';
+  | 'status' | 'bytes' | 'referer' | 'ua' | 'host' | 'xff' | 'realip' | 'cdn' | 'ignore' | 'ignore_list';
 
 export type Token = { lit: string } | { field: FieldKind; name: string };
 
@@ -38,6 +40,13 @@ const APACHE_DIRECTIVES: Record<string, FieldKind> = {
 
 const MAX_FORMAT = 2048;
 
+function nginxKind(name: string): FieldKind {
+  const k = NGINX_VARS[name];
+  if (k !== undefined && Object.hasOwn(NGINX_VARS, name)) return k;
+  // nginx writes one value per upstream tried, joined by ", " and " : " ("10.0.0.1:80, 10.0.0.2:80")
+  return name.startsWith('upstream_') ? 'ignore_list' : 'ignore';
+}
+
 /** Tokens of an nginx log_format string: `$name` / `${name}` fields between literals. */
 export function tokensOfNginx(format: string): Token[] {
   const out: Token[] = [];
@@ -60,10 +69,10 @@ export function tokensOfNginx(format: string): Token[] {
     if (name === '') { lit += '$'; continue; }
     if (lit) out.push({ lit });
     lit = '';
-    out.push({ field: NGINX_VARS[name] ?? 'ignore', name: `$${name}` });
+    out.push({ field: nginxKind(name), name: `$${name}` });
   }
   if (lit) out.push({ lit });
-  return out;
+  return mergeTargetAndQuery(out);
 }
 
 /** Tokens of an Apache LogFormat string: `%h`, `%>s`, `%{User-Agent}i`, `%t` (brackets included)… */
@@ -90,22 +99,56 @@ export function tokensOfApache(format: string): Token[] {
       arg = format.slice(j + 1, end);
       j = end + 1;
     }
+    if (format[j] === '^') j += 2; // %^ti / %^to: request and response trailers
     const d = format[j];
     if (d === undefined) throw bad(format, 'dangling %');
     const name = format.slice(i, j + 1);
     i = j;
     if (d === 't') {
-      if (arg !== null) { push({ field: 'ignore', name }); continue; } // strftime layouts: not dated by us
-      lit += '[';
-      push({ field: 'time_clf', name });
-      lit += ']';
+      if (arg === null) {
+        lit += '[';
+        push({ field: 'time_clf', name });
+        lit += ']';
+      } else push({ field: apacheTimeKind(arg, format), name });
       continue;
     }
-    if (d === 'i') { push({ field: APACHE_HEADERS[(arg ?? '').toLowerCase()] ?? 'ignore', name }); continue; }
+    if (d === 'i') {
+      const header = (arg ?? '').toLowerCase();
+      push({ field: Object.hasOwn(APACHE_HEADERS, header) ? APACHE_HEADERS[header]! : 'ignore', name });
+      continue;
+    }
     if (d === 'a' && arg !== null && arg !== 'c') { push({ field: 'ignore', name }); continue; }
-    push({ field: APACHE_DIRECTIVES[d] ?? 'ignore', name });
+    push({ field: arg === null && Object.hasOwn(APACHE_DIRECTIVES, d) ? APACHE_DIRECTIVES[d]! : 'ignore', name });
   }
   if (lit) out.push({ lit });
+  return mergeTargetAndQuery(out);
+}
+
+/** `%{…}t`: the layouts Pillory can date a line by; any other strftime layout is refused, not guessed. */
+function apacheTimeKind(arg: string, format: string): FieldKind {
+  const a = arg.replace(/^(begin|end):/, '');
+  if (a === 'sec' || a === 'msec' || a === 'usec') return 'time_epoch';
+  if (a === 'msec_frac' || a === 'usec_frac') return 'ignore';
+  if (a === '%d/%b/%Y:%H:%M:%S %z') return 'time_clf';
+  if (/^%Y-%m-%d[T ]%H:%M:%S/.test(a)) return 'time_iso';
+  throw bad(format, `the time layout %{${arg}}t is not one Pillory can read; use %t, %{sec}t, %{msec}t or one starting %Y-%m-%dT%H:%M:%S`);
+}
+
+/**
+ * `$uri$is_args$args` and `%U%q` are one request target written as two or three variables with
+ * nothing between them: read as one field (the target with its query).
+ */
+function mergeTargetAndQuery(tokens: Token[]): Token[] {
+  const out: Token[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    out.push(t);
+    if (!('field' in t) || t.field !== 'target') continue;
+    const a = tokens[i + 1];
+    const b = tokens[i + 2];
+    if (a && 'field' in a && a.field === 'query') i += 1;
+    else if (a && 'field' in a && a.name === '$is_args' && b && 'field' in b && b.field === 'query') i += 2;
+  }
   return out;
 }
 
@@ -122,6 +165,8 @@ interface Step {
   field: FieldKind;
   /** Literal that must follow the field ('' at the end of the format). */
   next: string;
+  /** False when `next` belongs to the following field (a host written right before a `/…` target). */
+  consume: boolean;
   /** The field sits between quotes: it ends only at an unescaped quote that starts `next`. */
   quoted: boolean;
   /** The field after `next` is numeric: a quoted field's end must be followed by a digit or '-'. */
@@ -144,48 +189,115 @@ export function compileTokens(tokens: Token[], format: string): LineParser {
     const t = tokens[k]!;
     if ('lit' in t) continue;
     const nextTok = tokens[k + 1];
-    if (nextTok && 'field' in nextTok) throw bad(format, `${t.name} and ${nextTok.name} have nothing between them`);
-    const next = nextTok && 'lit' in nextTok ? nextTok.lit : '';
+    let next = nextTok && 'lit' in nextTok ? nextTok.lit : '';
+    let consume = true;
+    if (nextTok && 'field' in nextTok) {
+      // `$host$request_uri`: the host ends where the target's leading '/' starts
+      if (nextTok.field !== 'target' || t.field === 'target') throw bad(format, `${t.name} and ${nextTok.name} have nothing between them`);
+      next = '/';
+      consume = false;
+    }
     const prev = tokens[k - 1];
     const quoted = prev !== undefined && 'lit' in prev && prev.lit.endsWith('"') && next.startsWith('"');
     const after = tokens[k + 2];
     const numericAfter = after !== undefined && 'field' in after && (after.field === 'status' || after.field === 'bytes');
-    steps.push({ field: t.field, next, quoted, numericAfter });
+    steps.push({ field: t.field, next, consume, quoted, numericAfter });
   }
   const kinds = new Set(steps.map((s) => s.field));
-  if (!kinds.has('addr')) throw bad(format, 'no client address field ($remote_addr or %h)');
+  if (!kinds.has('addr')) throw bad(format, 'no client address field ($remote_addr, %h or %a): the connecting address is needed, since a client header alone can be forged');
   const hasTime = kinds.has('time_clf') || kinds.has('time_iso') || kinds.has('time_epoch');
-  const hasRequest = kinds.has('request') || kinds.has('method') || kinds.has('target');
-  if (!hasRequest) throw bad(format, 'no request field ($request, %r, or method and uri)');
+  const hasRequestLine = kinds.has('request');
+  if (!hasRequestLine && !kinds.has('method') && !kinds.has('target')) throw bad(format, 'no request field ($request, %r, or method and uri)');
+  const nSteps = steps.length;
 
-  return (line: string, headers: ClientHeaders | null): ParseResult => {
-    if (line.length === 0) return fail('blank');
-    if (lead && !line.startsWith(lead)) return fail('malformed');
-    const f: HitFields = {
-      ip: '', ts: hasTime ? NaN : NO_TIME, request: null, requestEscaped: true, method: '', target: '', protocol: '',
-      status: 0, bytes: 0, referer: '', ua: '', host: '', badUtf8: false,
-    };
+  return (line: string, headers: ClientHeaders | null): ParsedHit | string => {
+    if (line.length === 0) return 'blank';
+    if (lead && !line.startsWith(lead)) return 'malformed';
+    const hit = newHit('', hasTime ? NaN : NO_TIME);
+    let request: string | null = null;
     let query = '';
     let pos = lead.length;
-    for (let i = 0; i < steps.length; i++) {
+    for (let i = 0; i < nSteps; i++) {
       const s = steps[i]!;
+      const f = s.field;
       let end: number;
       if (s.quoted) end = quotedEnd(line, pos, s.next, s.numericAfter);
-      else if (s.field === 'time_clf' && line.charCodeAt(pos + CLF_TIME_LENGTH) === (s.next.charCodeAt(0) || NaN)) end = pos + CLF_TIME_LENGTH;
+      else if (f === 'time_clf') end = s.next === '' || line.startsWith(s.next, pos + CLF_TIME_LENGTH) ? pos + CLF_TIME_LENGTH : -1;
       else if (s.next === '') { end = line.indexOf(' ', pos); if (end < 0) end = line.length; }
+      else if (f === 'time_iso') end = line.indexOf(s.next, pos + 19); // a space may separate date and time
+      else if (f === 'ignore_list') end = listEnd(line, pos, s.next);
       else end = line.indexOf(s.next, pos);
-      if (end < 0) return fail('malformed');
-      const reason = take(f, s.field, line, pos, end, s.quoted, headers);
-      if (reason !== null) {
-        if (reason === 'query') query = line.slice(pos, end);
-        else return fail(reason);
+      if (end < 0 || end > line.length) return 'malformed';
+      switch (f) {
+        case 'ignore': case 'ignore_list': break;
+        case 'addr': {
+          const ip = cachedCanonicalIp(line.slice(pos, end));
+          if (ip === null) return 'bad-address';
+          hit.ip = ip;
+          break;
+        }
+        case 'time_clf': {
+          const ts = parseClfTimeAt(line, pos);
+          if (ts === null) return 'bad-time';
+          hit.ts = ts;
+          break;
+        }
+        case 'time_iso': {
+          const ts = parseIsoTime(line.slice(pos, end));
+          if (ts === null) return 'bad-time';
+          hit.ts = ts;
+          break;
+        }
+        case 'time_epoch': {
+          const ts = end - pos > 24 ? null : epochToMs(Number(line.slice(pos, end)));
+          if (ts === null) return 'bad-time';
+          hit.ts = ts;
+          break;
+        }
+        case 'status': {
+          const n = end - pos > 3 ? -1 : digits(line, pos, end);
+          if (n < 0) return 'bad-status';
+          hit.status = n;
+          break;
+        }
+        case 'bytes': {
+          if (end - pos === 1 && line.charCodeAt(pos) === 45) { hit.bytes = 0; break; }
+          const n = end - pos > 15 ? -1 : digits(line, pos, end);
+          if (n < 0) return 'bad-bytes';
+          hit.bytes = n;
+          break;
+        }
+        case 'request': request = line.slice(pos, end); break;
+        case 'query': query = decodeLogField(line.slice(pos, end), hit); break;
+        case 'xff': case 'realip': case 'cdn': {
+          if (headers === null || (end - pos === 1 && line.charCodeAt(pos) === 45)) break;
+          const text = decodeLogField(line.slice(pos, end), hit);
+          if (f === 'xff') headers.forwardedFor = text;
+          else if (f === 'realip') headers.realIp = text;
+          else headers.cdnIp = text;
+          break;
+        }
+        default: {
+          const text = end - pos === 1 && line.charCodeAt(pos) === 45 ? '' : decodeLogField(line.slice(pos, end), hit);
+          if (f === 'method') hit.method = text;
+          else if (f === 'target') hit.target = text;
+          else if (f === 'protocol') hit.protocol = text;
+          else if (f === 'referer') hit.referer = text;
+          else if (f === 'ua') hit.ua = text;
+          else if (f === 'host') hit.host = text;
+        }
       }
-      pos = end + s.next.length;
+      pos = s.consume ? end + s.next.length : end;
     }
-    if (f.ip === '') return fail('bad-address');
-    if (Number.isNaN(f.ts)) return fail('bad-time');
-    if (query !== '' && query !== '-' && f.target !== '' && !f.target.includes('?')) f.target += query.startsWith('?') ? query : `?${query}`;
-    return { ok: true, hit: hitFromFields(f) };
+    if (hit.ip === '') return 'bad-address';
+    if (Number.isNaN(hit.ts)) return 'bad-time';
+    if (request !== null) setRequestLine(hit, request, true);
+    else {
+      let target = hit.target;
+      if (query !== '' && query !== '-' && target !== '' && target.indexOf('?') < 0) target += query.charCodeAt(0) === 63 ? query : `?${query}`;
+      requestPartsInto(hit, hit.method, target, hit.protocol);
+    }
+    return hit;
   };
 }
 
@@ -203,73 +315,12 @@ function quotedEnd(line: string, from: number, next: string, numericAfter: boole
   return -1;
 }
 
-/** Store one field; a failure reason, 'query' for a query string to append later, or null. */
-function take(f: HitFields, field: FieldKind, line: string, from: number, to: number, quoted: boolean, headers: ClientHeaders | null): string | null {
-  switch (field) {
-    case 'ignore': return null;
-    case 'addr': {
-      const ip = cachedCanonicalIp(line.slice(from, to));
-      if (ip === null) return 'bad-address';
-      f.ip = ip;
-      return null;
-    }
-    case 'time_clf': {
-      const ts = parseClfTime(line.slice(from, to));
-      if (ts === null) return 'bad-time';
-      f.ts = ts;
-      return null;
-    }
-    case 'time_iso': {
-      const ts = parseIsoTime(line.slice(from, to));
-      if (ts === null) return 'bad-time';
-      f.ts = ts;
-      return null;
-    }
-    case 'time_epoch': {
-      const ts = to - from > 24 ? null : epochToMs(Number(line.slice(from, to)));
-      if (ts === null) return 'bad-time';
-      f.ts = ts;
-      return null;
-    }
-    case 'status': {
-      const n = digits(line, from, to);
-      if (n < 0 || to - from > 3) return 'bad-status';
-      f.status = n;
-      return null;
-    }
-    case 'bytes': {
-      if (to - from === 1 && line.charCodeAt(from) === 45) { f.bytes = 0; return null; }
-      const n = to - from > 15 ? -1 : digits(line, from, to);
-      if (n < 0) return 'bad-bytes';
-      f.bytes = n;
-      return null;
-    }
-    case 'request': f.request = line.slice(from, to); return null;
-    case 'query': return 'query';
-    default: break;
+/** End of an `$upstream_*` value: a `next` found right after ',' or before ': ' is inside the list. */
+function listEnd(line: string, from: number, next: string): number {
+  let end = line.indexOf(next, from);
+  if (next !== ' ') return end;
+  while (end > 0 && (line.charCodeAt(end - 1) === 44 || line.startsWith(': ', end + 1) || line.charCodeAt(end - 1) === 58)) {
+    end = line.indexOf(next, end + 1);
   }
-  const raw = line.slice(from, to);
-  const value = raw === '-' ? '' : quoted || raw.includes('\\') ? decodeText(raw, f) : raw;
-  switch (field) {
-    case 'method': f.method = value; break;
-    case 'target': f.target = value; break;
-    case 'protocol': f.protocol = value; break;
-    case 'referer': f.referer = value; break;
-    case 'ua': f.ua = value; break;
-    case 'host': f.host = value; break;
-    case 'xff': if (headers) headers.forwardedFor = value || null; break;
-    case 'realip': if (headers) headers.realIp = value || null; break;
-    case 'cdn': if (headers) headers.cdnIp = value || null; break;
-  }
-  return null;
-}
-
-function decodeText(raw: string, f: HitFields): string {
-  const d = decodeLogEscapes(raw);
-  if (d.badUtf8) f.badUtf8 = true;
-  return d.text;
-}
-
-function fail(reason: string): ParseResult {
-  return { ok: false, reason };
+  return end;
 }

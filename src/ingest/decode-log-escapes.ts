@@ -43,3 +43,14 @@ function hexVal(c: number): number {
   if (c >= 97 && c <= 102) return c - 87;
   return -1;
 }
+
+/**
+ * decodeLogEscapes for the hot path: the text only, with bad UTF-8 recorded on `flags` (the hit).
+ * A field without a backslash, nearly every field, is returned as it is.
+ */
+export function decodeLogField(field: string, flags: { badUtf8: boolean }): string {
+  if (field.indexOf('\\') < 0) return field;
+  const d = decodeLogEscapes(field);
+  if (d.badUtf8) flags.badUtf8 = true;
+  return d.text;
+}

@@ -7,7 +7,7 @@ import { ContentShorterThanStart, contentFrom, isGzip, plainSize, readHead } fro
 import { readLines } from './line-reader.ts';
 import { stat } from 'node:fs/promises';
 import { clientFromHeaders } from './forwarded-for.ts';
-import { emptyHeaders, NO_TIME, type ParseResult } from './build-hit.ts';
+import { emptyHeaders, NO_TIME, type ParsedHit } from './build-hit.ts';
 import { cdnRanges } from './cdn-ranges.ts';
 import { lineParserFor } from './line-parser.ts';
 
@@ -62,13 +62,13 @@ export async function ingestFiles(
     throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
   }
   const headers = emptyHeaders();
-  const parse = (line: string): ParseResult => {
+  const parse = (line: string): ParsedHit | string => {
     if (!trusted) return parser(line, null);
     headers.forwardedFor = null;
     headers.realIp = null;
     headers.cdnIp = null;
     const result = parser(line, headers);
-    if (result.ok) result.hit.ip = clientFromHeaders(result.hit.ip, headers, trusted);
+    if (typeof result !== 'string') result.ip = clientFromHeaders(result.ip, headers, trusted);
     return result;
   };
   // a line whose layout has no time (some JSON logs) is dated like the line before it, or by the file
@@ -81,13 +81,12 @@ export async function ingestFiles(
 
   const onLine = (line: string, badUtf8: boolean): void => {
     counts.read++;
-    const r = parse(line);
-    if (!r.ok) {
-      counts.skipped[r.reason] = (counts.skipped[r.reason] ?? 0) + 1;
+    const hit = parse(line);
+    if (typeof hit === 'string') {
+      counts.skipped[hit] = (counts.skipped[hit] ?? 0) + 1;
       return;
     }
     counts.parsed++;
-    const hit = r.hit;
     if (badUtf8) hit.badUtf8 = true;
     if (hit.ts === NO_TIME) hit.ts = lastTs;
     else lastTs = hit.ts;

@@ -1,60 +1,19 @@
 import { isUtf8 } from 'node:buffer';
 import { PilloryError } from '../core/errors.ts';
-import { hitFromFields, NO_TIME, type ClientHeaders, type HitFields, type LineParser, type ParseResult } from './build-hit.ts';
+import { NO_TIME, newHit, setRequestLine, type ClientHeaders, type LineParser, type ParsedHit } from './build-hit.ts';
+import { requestPartsInto } from './split-request-line.ts';
+import { GENERIC_JSON_FIELDS, JSON_FIELDS, type JsonField, type JsonFieldMap } from './json-fields.ts';
 import { epochToMs, parseIsoTime } from './parse-iso-time.ts';
 import { CLF_TIME_LENGTH, parseClfTime } from './parse-clf-time.ts';
-import { cachedCanonicalIp } from './parse-line.ts';
+import { cachedCanonicalIp, digits } from './parse-line.ts';
 
 // JSON-lines access logs. nginx `escape=json` writes real JSON; nginx `escape=default` (the default!)
 // writes `\xHH` for quotes, backslashes and bytes ≥ 0x7F, which JSON.parse rejects: those runs are
 // decoded to bytes, read as UTF-8 (invalid → U+FFFD, flagged) and re-escaped before parsing.
-// Which key holds what is a field map: presets for nginx-style names, Caddy and Traefik, or the
-// operator's own. Each entry lists candidate paths (dot-separated); the first present one wins.
+// Which key holds what is a field map (json-fields.ts): a preset, with the operator's own keys over it.
 
-export const JSON_FIELDS = ['ip', 'time', 'request', 'method', 'target', 'query', 'protocol', 'status', 'bytes',
-  'referer', 'ua', 'host', 'forwardedFor', 'realIp', 'cdnIp'] as const;
-export type JsonField = (typeof JSON_FIELDS)[number];
-export type JsonFieldMap = Partial<Record<JsonField, string | readonly string[]>>;
-
-/** nginx-style names (what people put in `log_format … escape=json`) and other common spellings. */
-export const GENERIC_JSON_FIELDS: JsonFieldMap = {
-  ip: ['remote_addr', 'client_ip', 'clientip', 'remote_ip', 'ip', 'client'],
-  time: ['time_iso8601', 'time', 'timestamp', '@timestamp', 'time_local', 'msec', 'ts', 'start_time'],
-  request: ['request'],
-  method: ['request_method', 'method', 'verb'],
-  target: ['request_uri', 'uri', 'path', 'url'],
-  query: ['args', 'query_string', 'query'],
-  protocol: ['server_protocol', 'protocol', 'proto'],
-  status: ['status', 'status_code', 'response_code'],
-  bytes: ['body_bytes_sent', 'bytes_sent', 'bytes', 'size', 'response_size'],
-  referer: ['http_referer', 'referer', 'referrer'],
-  ua: ['http_user_agent', 'user_agent', 'user-agent', 'ua', 'agent'],
-  host: ['host', 'http_host', 'server_name', 'vhost'],
-  forwardedFor: ['http_x_forwarded_for', 'x_forwarded_for', 'xff', 'x-forwarded-for'],
-  realIp: ['http_x_real_ip', 'x_real_ip', 'x-real-ip'],
-  cdnIp: ['http_cf_connecting_ip', 'http_true_client_ip', 'http_fastly_client_ip'],
-};
-
-/**
- * Caddy's `log` directive (JSON encoder). The peer is `request.remote_ip`; Caddy's own `client_ip` is
- * not used, so the client is chosen by Pillory's trustedProxies like for every other layout.
- */
-export const CADDY_JSON_FIELDS: JsonFieldMap = {
-  ip: 'request.remote_ip', time: 'ts', method: 'request.method', target: 'request.uri', protocol: 'request.proto',
-  status: 'status', bytes: 'size', referer: 'request.headers.Referer', ua: 'request.headers.User-Agent',
-  host: 'request.host', forwardedFor: 'request.headers.X-Forwarded-For', realIp: 'request.headers.X-Real-Ip',
-  cdnIp: ['request.headers.Cf-Connecting-Ip', 'request.headers.True-Client-Ip'],
-};
-
-/** Traefik's access log with `format: json` (request headers appear as `request_<Name>` when kept). */
-export const TRAEFIK_JSON_FIELDS: JsonFieldMap = {
-  ip: 'ClientHost', time: ['StartUTC', 'time'], method: 'RequestMethod', target: 'RequestPath', protocol: 'RequestProtocol',
-  status: 'DownstreamStatus', bytes: 'DownstreamContentSize', referer: 'request_Referer', ua: 'request_User-Agent',
-  host: 'RequestHost', forwardedFor: 'request_X-Forwarded-For', realIp: 'request_X-Real-Ip',
-  cdnIp: ['request_Cf-Connecting-Ip', 'request_True-Client-Ip'],
-};
-
-type Path = readonly string[];
+/** One candidate location: the key as written (`request.headers.User-Agent`) and its dot-separated parts. */
+interface Path { key: string; parts: readonly string[] }
 type Compiled = Record<JsonField, Path[]>;
 
 function compileMap(map: JsonFieldMap): Compiled {
@@ -62,7 +21,7 @@ function compileMap(map: JsonFieldMap): Compiled {
   for (const k of JSON_FIELDS) {
     const v = map[k];
     const list = v === undefined ? [] : typeof v === 'string' ? [v] : v;
-    out[k] = list.map((p) => p.split('.'));
+    out[k] = list.map((key) => ({ key, parts: key.split('.') }));
   }
   return out;
 }
@@ -77,12 +36,15 @@ export function jsonFieldMapOf(custom: Record<string, string | readonly string[]
   return { ...base, ...custom };
 }
 
+/** The first candidate present with a non-empty value; a key containing dots is tried whole first. */
 function lookup(obj: Record<string, unknown>, paths: Path[]): unknown {
-  for (const path of paths) {
-    let v: unknown = obj;
-    if (path.length > 1 && Object.hasOwn(obj, path.join('.'))) v = obj[path.join('.')];
-    else {
-      for (const key of path) {
+  for (let i = 0; i < paths.length; i++) {
+    const path = paths[i]!;
+    let v: unknown;
+    if (Object.hasOwn(obj, path.key)) v = obj[path.key];
+    else if (path.parts.length > 1) {
+      v = obj;
+      for (const key of path.parts) {
         if (v === null || typeof v !== 'object' || Array.isArray(v)) { v = undefined; break; }
         v = Object.hasOwn(v, key) ? (v as Record<string, unknown>)[key] : undefined;
       }
@@ -138,71 +100,98 @@ function hex(c: number): number {
   return -1;
 }
 
-/** Parse a JSON access-log line with a field map. */
+/**
+ * Parse a JSON access-log line with a field map. Text before the object (a syslog header, a container
+ * runtime's `<time> stdout F `) is skipped: the object starts at the first `{`.
+ */
 export function jsonLineParser(map: JsonFieldMap): LineParser {
   const m = compileMap(map);
-  return (line: string, headers: ClientHeaders | null): ParseResult => {
-    if (line.length === 0) return fail('blank');
-    if (line.charCodeAt(0) !== 123) return fail('malformed'); // {
-    let obj: unknown;
-    let badUtf8 = line.includes('\uFFFD');
-    try {
-      obj = JSON.parse(line);
-    } catch {
-      const rw = rewriteHexEscapes(line);
-      if (rw === null) return fail('malformed');
-      badUtf8 ||= rw.badUtf8;
-      try { obj = JSON.parse(rw.text); } catch { return fail('malformed'); }
+  return (line: string, headers: ClientHeaders | null): ParsedHit | string => {
+    if (line.length === 0) return 'blank';
+    let text = line;
+    if (line.charCodeAt(0) !== 123) { // {
+      const brace = line.indexOf('{');
+      if (brace < 0) return 'malformed';
+      text = line.slice(brace);
     }
-    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return fail('malformed');
+    let badUtf8 = false;
+    // valid JSON has no `\x`: such a line is nginx escape=default, rewritten before the one parse
+    if (text.indexOf('\\x') >= 0) {
+      const rw = rewriteHexEscapes(text);
+      if (rw !== null) { text = rw.text; badUtf8 = rw.badUtf8; }
+    }
+    let obj: unknown;
+    try {
+      obj = JSON.parse(text);
+    } catch {
+      return 'malformed';
+    }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return 'malformed';
     const o = obj as Record<string, unknown>;
     const ipRaw = lookup(o, m.ip);
     const ip = typeof ipRaw === 'string' ? cachedCanonicalIp(ipRaw) : null;
-    if (ip === null) return fail('bad-address');
+    if (ip === null) return 'bad-address';
     const t = lookup(o, m.time);
     let ts: number | null = NO_TIME;
     if (t !== undefined) {
       ts = timeOf(t);
-      if (ts === null) return fail('bad-time');
+      if (ts === null) return 'bad-time';
     }
+    const hit = newHit(ip, ts);
+    hit.badUtf8 = badUtf8;
     const st = lookup(o, m.status);
-    const status = st === undefined ? 0 : intOf(st);
-    if (status < 0 || status > 999) return fail('bad-status');
+    if (st !== undefined) {
+      hit.status = intOf(st);
+      if (hit.status < 0 || hit.status > 999) return 'bad-status';
+    }
     const by = lookup(o, m.bytes);
-    const bytes = by === undefined || by === '-' ? 0 : intOf(by);
-    if (bytes < 0) return fail('bad-bytes');
+    if (by !== undefined && by !== '-') {
+      hit.bytes = intOf(by);
+      if (hit.bytes < 0) return 'bad-bytes';
+    }
+    hit.referer = dash(lookup(o, m.referer));
+    hit.ua = dash(lookup(o, m.ua));
+    hit.host = dash(lookup(o, m.host));
     const request = lookup(o, m.request);
-    let target = str(lookup(o, m.target));
-    const query = str(lookup(o, m.query));
-    if (query && query !== '-' && target && !target.includes('?')) target += query.startsWith('?') ? query : `?${query}`;
-    const f: HitFields = {
-      ip, ts, request: typeof request === 'string' ? request : null, requestEscaped: false,
-      method: str(lookup(o, m.method)), target, protocol: str(lookup(o, m.protocol)),
-      status, bytes, referer: dash(lookup(o, m.referer)), ua: dash(lookup(o, m.ua)), host: dash(lookup(o, m.host)),
-      badUtf8,
-    };
+    if (typeof request === 'string') setRequestLine(hit, request, false);
+    else {
+      let target = str(lookup(o, m.target));
+      const query = str(lookup(o, m.query));
+      if (query !== '' && query !== '-' && target !== '' && target.indexOf('?') < 0) target += query.charCodeAt(0) === 63 ? query : `?${query}`;
+      requestPartsInto(hit, str(lookup(o, m.method)), target, str(lookup(o, m.protocol)));
+    }
     if (headers) {
       headers.forwardedFor = dash(lookup(o, m.forwardedFor)) || null;
       headers.realIp = dash(lookup(o, m.realIp)) || null;
       headers.cdnIp = dash(lookup(o, m.cdnIp)) || null;
     }
-    return { ok: true, hit: hitFromFields(f) };
+    return hit;
   };
 }
 
 function timeOf(v: unknown): number | null {
   if (typeof v === 'number') return epochToMs(v);
   if (typeof v !== 'string') return null;
-  if (v.length === CLF_TIME_LENGTH + 2 && v.startsWith('[')) return parseClfTime(v.slice(1, -1));
+  if (v.length === CLF_TIME_LENGTH + 2 && v.charCodeAt(0) === 91) return parseClfTime(v.slice(1, -1));
   if (v.length === CLF_TIME_LENGTH && v.charCodeAt(2) === 47) return parseClfTime(v);
-  const c = v.charCodeAt(4);
-  if (c === 45) return parseIsoTime(v);
-  return v.length <= 24 && /^\d+(\.\d+)?$/.test(v) ? epochToMs(Number(v)) : null;
+  if (v.charCodeAt(4) === 45) return parseIsoTime(v);
+  return v.length <= 24 && isDecimal(v) ? epochToMs(Number(v)) : null;
+}
+
+/** Digits with at most one '.', not at either end (`1711741827.962`). */
+function isDecimal(s: string): boolean {
+  let dot = -1;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && dot < 0 && i > 0 && i < s.length - 1) { dot = i; continue; }
+    if (c < 48 || c > 57) return false;
+  }
+  return s.length > 0;
 }
 
 function intOf(v: unknown): number {
   if (typeof v === 'number') return Number.isInteger(v) && v >= 0 ? v : -1;
-  if (typeof v === 'string' && v.length <= 15 && /^\d+$/.test(v)) return Number(v);
+  if (typeof v === 'string' && v.length <= 15) return digits(v, 0, v.length);
   return -1;
 }
 
@@ -212,8 +201,4 @@ function str(v: unknown): string {
 function dash(v: unknown): string {
   const s = str(v);
   return s === '-' ? '' : s;
-}
-
-function fail(reason: string): ParseResult {
-  return { ok: false, reason };
 }

@@ -17,32 +17,37 @@ let lastMinuteMs = 0;
 
 /** Parse the text between `[` and `]`; null when it is not a valid CLF time. */
 export function parseClfTime(s: string): number | null {
-  if (s.length !== CLF_TIME_LENGTH) return null;
-  if (lastHead !== '' && s.startsWith(lastHead) && s.endsWith(lastTail) && s.charCodeAt(17) === 58) {
-    const second = num(s, 18, 2);
+  return s.length === CLF_TIME_LENGTH ? parseClfTimeAt(s, 0) : null;
+}
+
+/** parseClfTime of line[at, at + CLF_TIME_LENGTH), read in place (no substring per line). */
+export function parseClfTimeAt(line: string, at: number): number | null {
+  if (line.length < at + CLF_TIME_LENGTH) return null;
+  if (lastHead !== '' && line.startsWith(lastHead, at) && line.startsWith(lastTail, at + 20) && line.charCodeAt(at + 17) === 58) {
+    const second = num(line, at + 18, 2);
     if (second >= 0 && second <= 60) return lastMinuteMs + second * 1000;
   }
-  const ms = parseFull(s);
+  const ms = parseFull(line, at);
   if (ms !== null) {
-    lastHead = s.slice(0, 17);
-    lastTail = s.slice(20);
-    lastMinuteMs = ms - num(s, 18, 2) * 1000;
+    lastHead = line.slice(at, at + 17);
+    lastTail = line.slice(at + 20, at + CLF_TIME_LENGTH);
+    lastMinuteMs = ms - num(line, at + 18, 2) * 1000;
   }
   return ms;
 }
 
-function parseFull(s: string): number | null {
-  if (s.charCodeAt(2) !== 47 || s.charCodeAt(6) !== 47 || s.charCodeAt(11) !== 58 || s.charCodeAt(14) !== 58
-    || s.charCodeAt(17) !== 58 || s.charCodeAt(20) !== 32) return null;
-  const day = num(s, 0, 2);
-  const month = MONTHS[s.slice(3, 6)];
-  const year = num(s, 7, 4);
-  const hour = num(s, 12, 2);
-  const minute = num(s, 15, 2);
-  const second = num(s, 18, 2);
-  const sign = s.charCodeAt(21);
-  const offH = num(s, 22, 2);
-  const offM = num(s, 24, 2);
+function parseFull(s: string, at: number): number | null {
+  if (s.charCodeAt(at + 2) !== 47 || s.charCodeAt(at + 6) !== 47 || s.charCodeAt(at + 11) !== 58 || s.charCodeAt(at + 14) !== 58
+    || s.charCodeAt(at + 17) !== 58 || s.charCodeAt(at + 20) !== 32) return null;
+  const day = num(s, at, 2);
+  const month = MONTHS[s.slice(at + 3, at + 6)];
+  const year = num(s, at + 7, 4);
+  const hour = num(s, at + 12, 2);
+  const minute = num(s, at + 15, 2);
+  const second = num(s, at + 18, 2);
+  const sign = s.charCodeAt(at + 21);
+  const offH = num(s, at + 22, 2);
+  const offM = num(s, at + 24, 2);
   if (month === undefined || day < 1 || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59
     || second < 0 || second > 60 || offH < 0 || offH > 23 || offM < 0 || offM > 59) return null;
   if (day > DAYS_IN_MONTH[month]! || (month === 2 && day === 29 && !isLeap(year))) return null;

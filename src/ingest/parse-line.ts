@@ -1,18 +1,24 @@
 import { canonicalIp } from '../core/ip.ts';
-import type { ParseResult } from './build-hit.ts';
-import { decodeLogEscapes } from './decode-log-escapes.ts';
-import { CLF_TIME_LENGTH, parseClfTime } from './parse-clf-time.ts';
-import { splitRequestLine } from './split-request-line.ts';
+import { newHit, setRequestLine, type ClientHeaders, type ParsedHit } from './build-hit.ts';
+import { decodeLogField } from './decode-log-escapes.ts';
+import { CLF_TIME_LENGTH, parseClfTimeAt } from './parse-clf-time.ts';
 
 // Apache/nginx `common`, `combined` and `vhost_combined` lines, scanned field by field with indexOf
 // (no regex: this runs on every line, and a backtracking regex on hostile input is a denial of service).
 //   common:         %h %l %u %t "%r" %>s %b
-//   combined:       common + "%{Referer}i" "%{User-Agent}i"   (anything after is ignored)
+//   combined:       common + "%{Referer}i" "%{User-Agent}i"   (anything after is ignored, except below)
 //   vhost_combined: %v:%p + ' ' + combined
+// Behind a reverse proxy the stock nginx layout adds "$http_x_forwarded_for" after the user agent:
+// when the caller asks for client headers, that quoted field is read too.
+// Apache's Debian layout writes other_vhosts_access.log as vhost_combined next to a combined
+// access.log, so one glob often holds both: a combined line whose first field is a host name
+// followed by an address is read as vhost_combined (and the other way round). This is tried only
+// after the normal reading failed, so it costs nothing on good lines.
 
 export type LineFormat = 'combined' | 'common' | 'vhost_combined';
 
-export type { ParseResult } from './build-hit.ts';
+/** The convenient, allocating form of a parser's answer (for callers outside the hot path). */
+export type ParseResult = { ok: true; hit: ParsedHit } | { ok: false; reason: string };
 
 const QUOTE = 34;
 const SPACE = 32;
@@ -20,7 +26,7 @@ const BACKSLASH = 92;
 
 /** Parse one log line (without its newline). Failure reasons are short stable ids. */
 export function parseLine(line: string, format: LineFormat): ParseResult {
-  return parseFields(line, format, null);
+  return resultOf(parseFields(line, format, null));
 }
 
 /**
@@ -28,19 +34,41 @@ export function parseLine(line: string, format: LineFormat): ParseResult {
  * `"$http_x_forwarded_for"` in the layout used behind reverse proxies. Null when there is none.
  */
 export function parseLineWithForwardedFor(line: string, format: LineFormat): { result: ParseResult; forwardedFor: string | null } {
-  const extra = { forwardedFor: null as string | null };
-  const result = parseFields(line, format, extra);
-  return { result, forwardedFor: extra.forwardedFor };
+  const headers: ClientHeaders = { forwardedFor: null, realIp: null, cdnIp: null };
+  const result = resultOf(parseFields(line, format, headers));
+  return { result, forwardedFor: headers.forwardedFor };
 }
 
-/** parseLine writing the `"$http_x_forwarded_for"` field after the user agent (if any) into `extra`. */
-export function parseFields(line: string, format: LineFormat, extra: { forwardedFor: string | null } | null): ParseResult {
-  if (format !== 'vhost_combined') return parseClf(line, format, extra);
-  const sp = line.indexOf(' ');
-  if (sp <= 0) return line.length === 0 ? fail('blank') : fail('malformed');
-  const r = parseClf(line.slice(sp + 1), 'combined', extra);
-  if (r.ok) r.hit.host = withoutPort(line.slice(0, sp));
+export function resultOf(r: ParsedHit | string): ParseResult {
+  return typeof r === 'string' ? { ok: false, reason: r } : { ok: true, hit: r };
+}
+
+/** The hot-path form: the hit, or a skip reason; the `"$http_x_forwarded_for"` field goes into `headers`. */
+export function parseFields(line: string, format: LineFormat, headers: ClientHeaders | null): ParsedHit | string {
+  if (line.length === 0) return 'blank';
+  if (format === 'vhost_combined') {
+    const r = parseVhost(line, headers);
+    return r === 'bad-address' && startsWithAddress(line) ? parseClf(line, 0, 'combined', headers) : r;
+  }
+  const r = parseClf(line, 0, format, headers);
+  if (r === 'bad-address' && !startsWithAddress(line)) {
+    const v = parseVhost(line, headers);
+    if (typeof v !== 'string') return v;
+  }
   return r;
+}
+
+function parseVhost(line: string, headers: ClientHeaders | null): ParsedHit | string {
+  const sp = line.indexOf(' ');
+  if (sp <= 0) return 'malformed';
+  const r = parseClf(line, sp + 1, 'combined', headers);
+  if (typeof r !== 'string') r.host = withoutPort(line.slice(0, sp));
+  return r;
+}
+
+function startsWithAddress(line: string): boolean {
+  const sp = line.indexOf(' ');
+  return sp > 0 && cachedCanonicalIp(line.slice(0, sp)) !== null;
 }
 
 /** `www.example.com:443` → `www.example.com`; `[2001:db8::1]:80` → `[2001:db8::1]`. */
@@ -54,86 +82,66 @@ function withoutPort(hostPort: string): string {
   return hostPort.slice(0, colon);
 }
 
-function parseClf(line: string, format: 'combined' | 'common', extra: { forwardedFor: string | null } | null): ParseResult {
-  if (line.length === 0) return fail('blank');
-  const sp = line.indexOf(' ');
-  if (sp <= 0) return fail('malformed');
-  const ip = cachedCanonicalIp(line.slice(0, sp));
-  if (ip === null) return fail('bad-address');
+/** A common/combined line starting at `start` (0, or just after a virtual host). */
+function parseClf(line: string, start: number, format: 'combined' | 'common', headers: ClientHeaders | null): ParsedHit | string {
+  const sp = line.indexOf(' ', start);
+  if (sp <= start) return 'malformed';
+  const ip = cachedCanonicalIp(line.slice(start, sp));
+  if (ip === null) return 'bad-address';
 
   // %l and %u sit between the address and the time; %u is client-supplied, so only '[' is trusted
   const tOpen = line.indexOf('[', sp);
-  if (tOpen < 0) return fail('malformed');
+  if (tOpen < 0) return 'malformed';
   const tClose = tOpen + 1 + CLF_TIME_LENGTH;
-  if (line.charCodeAt(tClose) !== 93) return fail('bad-time');
-  const ts = parseClfTime(line.slice(tOpen + 1, tClose));
-  if (ts === null) return fail('bad-time');
+  if (line.charCodeAt(tClose) !== 93) return 'bad-time';
+  const ts = parseClfTimeAt(line, tOpen + 1);
+  if (ts === null) return 'bad-time';
 
-  if (line.charCodeAt(tClose + 1) !== SPACE || line.charCodeAt(tClose + 2) !== QUOTE) return fail('malformed');
+  if (line.charCodeAt(tClose + 1) !== SPACE || line.charCodeAt(tClose + 2) !== QUOTE) return 'malformed';
   const rStart = tClose + 3;
   const rEnd = requestEnd(line, rStart);
-  if (rEnd < 0) return fail('malformed');
+  if (rEnd < 0) return 'malformed';
 
   let p = rEnd + 2;
   let end = tokenEnd(line, p);
   const status = digits(line, p, end);
-  if (status < 0 || end - p > 3) return fail('bad-status');
+  if (status < 0 || end - p > 3) return 'bad-status';
   p = end + 1;
   end = tokenEnd(line, p);
-  if (p > line.length) return fail('malformed');
+  if (p > line.length) return 'malformed';
   let bytes: number;
   if (end - p === 1 && line.charCodeAt(p) === 0x2d) bytes = 0;
   else {
     bytes = end - p > 15 ? -1 : digits(line, p, end);
-    if (bytes < 0) return fail('bad-bytes');
+    if (bytes < 0) return 'bad-bytes';
   }
 
-  let referer = '';
-  let ua = '';
-  let badUtf8 = false;
+  const hit = newHit(ip, ts);
+  hit.status = status;
+  hit.bytes = bytes;
   if (format === 'combined' && end < line.length) {
     // both fields are optional at the end of the line: some writers stop after %b
     const ref = quotedAt(line, end + 1);
-    if (ref === null) return fail('malformed');
-    const r = decodeField(line.slice(end + 2, ref));
-    referer = r.text;
-    badUtf8 ||= r.badUtf8;
+    if (ref < 0) return 'malformed';
+    hit.referer = dashless(line, end + 2, ref, hit);
     if (ref + 1 < line.length) {
       const uaEnd = quotedAt(line, ref + 2);
-      if (uaEnd === null) return fail('malformed');
-      const u = decodeField(line.slice(ref + 3, uaEnd));
-      ua = u.text;
-      badUtf8 ||= u.badUtf8;
-      if (extra && uaEnd + 2 < line.length) {
+      if (uaEnd < 0) return 'malformed';
+      hit.ua = dashless(line, ref + 3, uaEnd, hit);
+      if (headers && uaEnd + 2 < line.length) {
         const xffEnd = quotedAt(line, uaEnd + 2);
-        if (xffEnd !== null) extra.forwardedFor = decodeField(line.slice(uaEnd + 3, xffEnd)).text;
+        if (xffEnd >= 0) headers.forwardedFor = dashless(line, uaEnd + 3, xffEnd, hit);
       }
     }
   }
-
-  const rawRequest = line.slice(rStart, rEnd);
-  const req = decodeLogEscapes(rawRequest);
-  const parts = splitRequestLine(rawRequest, req.text);
-  return {
-    ok: true,
-    hit: {
-      ip, ts,
-      method: parts.method, target: parts.target, protocol: parts.protocol,
-      status, bytes, referer, ua, host: '',
-      tag: parts.tag, raw: parts.raw,
-      badUtf8: badUtf8 || (parts.tag === null && req.badUtf8),
-    },
-  };
-}
-
-function fail(reason: string): ParseResult {
-  return { ok: false, reason };
+  setRequestLine(hit, line.slice(rStart, rEnd), true);
+  return hit;
 }
 
 /** Referer and user agent: '-' means absent. */
-function decodeField(raw: string): { text: string; badUtf8: boolean } {
-  if (raw === '-') return { text: '', badUtf8: false };
-  return decodeLogEscapes(raw);
+function dashless(line: string, from: number, to: number, hit: ParsedHit): string {
+  if (to - from === 1 && line.charCodeAt(from) === 0x2d) return '';
+  return decodeLogField(line.slice(from, to), hit);
 }
 
 /**
@@ -150,15 +158,15 @@ function requestEnd(line: string, from: number): number {
   return -1;
 }
 
-/** `"…"` starting at `at` (which must be a quote), ending at an unescaped quote followed by a space or the end. */
-function quotedAt(line: string, at: number): number | null {
-  if (line.charCodeAt(at) !== QUOTE) return null;
+/** `"…"` starting at `at` (which must be a quote), ending at an unescaped quote followed by a space or the end; -1 if none. */
+function quotedAt(line: string, at: number): number {
+  if (line.charCodeAt(at) !== QUOTE) return -1;
   let q = unescapedQuote(line, at + 1);
   while (q >= 0) {
     if (q + 1 === line.length || line.charCodeAt(q + 1) === SPACE) return q;
     q = unescapedQuote(line, q + 1);
   }
-  return null;
+  return -1;
 }
 
 /** Index of the next quote not preceded by an odd number of backslashes, or -1. */

@@ -42,6 +42,17 @@ export interface RunSummary {
   linesParsed: number;
 }
 
+/** Lines read by every run in the snapshot: each line was parsed or skipped for one reason. */
+export interface ReadingTotals {
+  runs: number;
+  firstRunAt: number | null;
+  lastRunAt: number | null;
+  read: number;
+  parsed: number;
+  /** Skip reason id (malformed, oversized, non-public-client, outside-window…) → lines. */
+  skipped: Record<string, number>;
+}
+
 /** What index pages need about a published actor. */
 export interface ActorSummary {
   key: string;

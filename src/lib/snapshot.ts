@@ -10,7 +10,7 @@ import { SCHEMA_VERSION } from '../snapshot/schema.ts';
 import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
 import type {
   AbuseContact, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, EvidenceHit, GeoSource,
-  Neighbours, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
+  Neighbours, ReadingTotals, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
 
@@ -53,6 +53,7 @@ const ABUSE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]
 const NEIGHBOURS_SHOWN = 10;
 /** Addresses listed on one report (an IPv6 network can hold many). */
 const MAX_IPS = 50;
+const SKIP_REASON = /^[a-z][a-z0-9-]{0,39}$/;
 const DEFAULT_LICENCE = 'CC BY 4.0';
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
@@ -168,6 +169,8 @@ export class SnapshotReader {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
       lastRun: db.prepare<[], { id: number; started_at: number; finished_at: number; as_of: number; lines_read: number; lines_parsed: number }>(
         'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
+      runs: db.prepare<[], { started_at: number; lines_read: number; lines_parsed: number; skipped_json: string }>(
+        'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
       actors: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS.replace(/(\w+)/g, 'a.$1')}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
         a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}
@@ -223,6 +226,28 @@ export class SnapshotReader {
   lastRun(): RunSummary | null {
     const r = this.#stmts.lastRun.get();
     return r ? { id: r.id, startedAt: r.started_at, finishedAt: r.finished_at, asOf: r.as_of, linesRead: r.lines_read, linesParsed: r.lines_parsed } : null;
+  }
+
+  /**
+   * How much the runs have read, summed over every run in the snapshot: lines read, parsed, and skipped
+   * by reason. A reason is kept only when it is a short id (it is shown on the page).
+   */
+  readingTotals(): ReadingTotals {
+    const totals: ReadingTotals = { runs: 0, firstRunAt: null, lastRunAt: null, read: 0, parsed: 0, skipped: {} };
+    for (const r of this.#stmts.runs.all()) {
+      totals.runs++;
+      totals.firstRunAt ??= r.started_at;
+      totals.lastRunAt = r.started_at;
+      totals.read += r.lines_read;
+      totals.parsed += r.lines_parsed;
+      const skipped = parseJson<unknown>(r.skipped_json, {});
+      if (skipped === null || typeof skipped !== 'object' || Array.isArray(skipped)) continue;
+      for (const [reason, n] of Object.entries(skipped)) {
+        if (!SKIP_REASON.test(reason) || !Number.isSafeInteger(n) || (n as number) < 0) continue;
+        totals.skipped[reason] = (totals.skipped[reason] ?? 0) + (n as number);
+      }
+    }
+    return totals;
   }
 
   /** Every published actor with a safe slug, worst first. */

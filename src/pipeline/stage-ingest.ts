@@ -23,7 +23,10 @@ export async function ingestStage(db: Db, cfg: Config, paths: string[], runId: n
   let nonPublic = 0;
   db.exec('BEGIN');
   try {
-    const result = await ingestFiles(paths, { format: cfg.format, maxLineBytes: cfg.maxLineBytes, known, trustedProxies: cfg.trustedProxies }, (hit) => {
+    const result = await ingestFiles(paths, {
+      format: cfg.format, jsonFields: cfg.jsonFields, maxLineBytes: cfg.maxLineBytes, known,
+      trustedProxies: cfg.trustedProxies, cdnRanges: cfg.cdnRanges,
+    }, (hit) => {
       if (!cfg.scorePrivate && isNonPublic(hit.ip)) { nonPublic++; return; }
       writer.write(hit);
     });

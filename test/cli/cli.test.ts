@@ -1,6 +1,6 @@
 import { describe, expect, it, beforeAll } from 'vitest';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -65,5 +65,42 @@ describe('pillory errors', () => {
     const r = run(args);
     expect(r.status).toBe(code);
     expect(r.stderr).toMatch(message);
+  });
+});
+
+describe('pillory nightly --format', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pillory-format-'));
+    // log-07: two JSON lines (nginx \xHH escapes; raw bytes 0xFF 0xFE) and an over-long line
+    writeFileSync(join(dir, 'access.json'), Buffer.concat([
+      Buffer.from('{"remote_addr":"203.0.113.12","time":"2026-12-02T23:59:59+00:00","request":"GET / HTTP/1.1","ua":"Dalvik/2.1.0 (Linux; U; Android 5.1.1; \\xC3\\xA3 Build/LMY47V)"}\n'),
+      Buffer.from('{"remote_addr":"203.0.113.13","request":"GET /'), Buffer.from([0xff, 0xfe]), Buffer.from(' HTTP/1.1","ua":"x"}\n'),
+      Buffer.from(`{"remote_addr":"203.0.113.14","request":"GET /${'a'.repeat(70 * 1024)} HTTP/1.1"}\n`),
+    ]));
+    writeFileSync(join(dir, 'access.log'), '192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET /.env HTTP/1.1" 404 153 "-" "curl/8.5.0" 0.004 www.example.com\n');
+  });
+
+  it('reads JSON lines and prints every bucket of the accounting', () => {
+    const r = run(['nightly', '--log', join(dir, 'access.json'), '--format', 'json', '--db', join(dir, 'j.sqlite'), '--offline', '--score-private', '--as-of', 'newest']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lines {5}3 read from 1 file\(s\): 2 parsed, 1 skipped \(oversized 1\)$/m);
+  });
+
+  it('takes an nginx log_format string', () => {
+    const r = run(['nightly', '--log', join(dir, 'access.log'), '--db', join(dir, 'n.sqlite'), '--offline', '--score-private', '--as-of', 'newest',
+      '--format', '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time $host']);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lines {5}1 read from 1 file\(s\): 1 parsed, 0 skipped$/m);
+  });
+
+  it.each([
+    ['nginx-json', /--format: log format "nginx-json" is not known; use one of combined, common, vhost_combined, nginx_main, json, nginx_json, caddy, traefik/],
+    ['$remote_user "$request"', /--format: log format .*: no client address field/],
+  ])('refuses %j before reading anything (exit 2)', (format, message) => {
+    const r = run(['nightly', '--log', join(dir, 'access.log'), '--db', join(dir, 'x.sqlite'), '--format', format]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'x.sqlite'))).toBe(false);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { blockListOf } from '../../src/core/ip.ts';
-import { clientFromForwardedFor } from '../../src/ingest/forwarded-for.ts';
+import { clientFromForwardedFor, clientFromHeaders } from '../../src/ingest/forwarded-for.ts';
 import { ingestFiles } from '../../src/ingest/ingest-files.ts';
 
 const trusted = blockListOf(['192.0.2.1', '198.51.100.0/28']);
@@ -54,5 +54,45 @@ describe('log-04-forwarded-for', () => {
   it('names a bad trusted proxy entry', async () => {
     await expect(ingestFiles([], { format: 'combined', maxLineBytes: 65536, known: new Map(), trustedProxies: ['proxy.example'] }, () => {}))
       .rejects.toMatchObject({ code: 'bad-trusted-proxies', message: expect.stringContaining('proxy.example') });
+  });
+});
+
+describe('clientFromHeaders', () => {
+  const none = { forwardedFor: null, realIp: null, cdnIp: null };
+  it.each([
+    ['192.0.2.1', { ...none, cdnIp: '203.0.113.66' }, '203.0.113.66', 'a CDN header from a trusted peer'],
+    ['192.0.2.1', { ...none, realIp: '203.0.113.67' }, '203.0.113.67', 'X-Real-IP from a trusted peer'],
+    ['192.0.2.1', { ...none, cdnIp: '203.0.113.66', realIp: '203.0.113.67' }, '203.0.113.66', 'the CDN header before X-Real-IP'],
+    ['192.0.2.1', { forwardedFor: '203.0.113.7, 198.51.100.20', realIp: '203.0.113.67', cdnIp: null }, '198.51.100.20', 'X-Forwarded-For is walked first'],
+    ['192.0.2.1', { ...none, cdnIp: 'unknown', realIp: '203.0.113.67' }, '203.0.113.67', 'a header that is not an address is passed over'],
+    ['192.0.2.1', { ...none, cdnIp: '-' }, '192.0.2.1', 'header "-"'],
+    ['203.0.113.99', { ...none, cdnIp: '203.0.113.66', realIp: '203.0.113.67' }, '203.0.113.99', 'an untrusted peer is never overridden'],
+    ['192.0.2.1', { ...none, realIp: '[2001:db8::9]:443' }, '2001:db8::9', 'canonical form'],
+  ] as const)('%s %j → %s (%s)', (peer, headers, want, _why) => {
+    expect(clientFromHeaders(peer, headers, trusted)).toBe(want);
+  });
+});
+
+describe('ready CDN ranges switched on by name', () => {
+  const FORMAT = '$remote_addr - [$time_local] "$request" $status $body_bytes_sent "$http_user_agent" "$http_cf_connecting_ip"';
+  const LINE = '173.245.48.10 - [03/Dec/2026:10:00:00 +0000] "GET /.env HTTP/1.1" 404 5 "curl/8.5.0" "203.0.113.66"\n';
+
+  async function ipsWith(extra: { cdnRanges?: string[] }) {
+    const dir = await mkdtemp(join(tmpdir(), 'pillory-cdn-'));
+    try {
+      const log = join(dir, 'access.log');
+      await writeFile(log, LINE);
+      const ips: string[] = [];
+      await ingestFiles([log], { format: FORMAT, maxLineBytes: 65536, known: new Map(), ...extra }, (h) => ips.push(h.ip));
+      return ips;
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+
+  it('takes CF-Connecting-IP from a Cloudflare edge only with cdnRanges: [cloudflare]', async () => {
+    expect(await ipsWith({ cdnRanges: ['cloudflare'] })).toEqual(['203.0.113.66']);
+    expect(await ipsWith({})).toEqual(['173.245.48.10']);
+    expect(await ipsWith({ cdnRanges: ['fastly'] })).toEqual(['173.245.48.10']);
   });
 });

@@ -148,6 +148,19 @@ describe('log-06-rotation-replay', () => {
     expect(r.checkpoints).toHaveLength(1);
   });
 
+  it('reads the same data at another path once (a copy, or the same log mounted twice)', async () => {
+    const store = new Store();
+    const log = join(dir, 'access.log');
+    await writeFile(log, lines(1, 200));
+    await mkdir(join(dir, 'mirror'));
+    const copy = join(dir, 'mirror', 'access.log');
+    await writeFile(copy, lines(1, 200));
+    expect((await store.run([log, copy])).counts.parsed).toBe(200);
+    await appendFile(copy, lines(201, 210));
+    expect((await store.run([log, copy])).counts.parsed).toBe(10);
+    expect(new Set(store.targets()).size).toBe(210);
+  });
+
   it('skips an empty file without a checkpoint', async () => {
     const log = join(dir, 'empty.log');
     await writeFile(log, '');
@@ -189,7 +202,40 @@ describe('ingestFiles', () => {
     expect(store.hits[0]!.badUtf8).toBe(false);
   });
 
-  it.todo('log-07 JSON lines with \\xHH escapes (JSON-lines format is a later step)');
+  it('log-07-bad-bytes-long-lines: the JSON lines and a 300 MB line with no newline, in bounded memory', async () => {
+    const log = join(dir, 'access.json');
+    const head = Buffer.concat([
+      Buffer.from('{"remote_addr":"203.0.113.12","time":"2026-12-02T23:59:59+00:00","request":"GET / HTTP/1.1","ua":"Dalvik/2.1.0 (Linux; U; Android 5.1.1; \\xC3\\xA3 Build/LMY47V)"}\n'),
+      Buffer.from('{"remote_addr":"203.0.113.13","request":"GET /'), Buffer.from([0xff, 0xfe]), Buffer.from(' HTTP/1.1","ua":"x"}\n'),
+    ]);
+    await writeFile(log, head);
+    // 300 MB of NUL bytes after it, written sparse: one line with no newline, and no 300 MB write
+    await truncate(log, head.length + 300 * 1024 * 1024);
+    const after = join(dir, 'after.json');
+    await writeFile(after, '{"remote_addr":"203.0.113.14","time":"2026-12-03T00:00:01Z","request":"GET /next HTTP/1.1"}\n');
+
+    const hits: Omit<Hit, 'id'>[] = [];
+    const base = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    let samples = 0;
+    const timer = setInterval(() => { samples++; peak = Math.max(peak, process.memoryUsage().arrayBuffers - base); }, 2);
+    let r: IngestResult;
+    try {
+      r = await ingestFiles([log, after], { format: 'json', maxLineBytes: 64 * 1024, known: new Map() }, (h) => hits.push(h));
+    } finally {
+      clearInterval(timer);
+    }
+    expect(r.counts).toEqual({ read: 4, parsed: 3, skipped: { oversized: 1 } });
+    expect(hits[0]).toMatchObject({ ip: '203.0.113.12', ts: Date.UTC(2026, 11, 2, 23, 59, 59), ua: 'Dalvik/2.1.0 (Linux; U; Android 5.1.1; ã Build/LMY47V)', badUtf8: false });
+    // no time of its own: dated like the line before it
+    expect(hits[1]).toMatchObject({ ip: '203.0.113.13', ts: Date.UTC(2026, 11, 2, 23, 59, 59), target: '/\uFFFD\uFFFD', ua: 'x', badUtf8: true });
+    expect(hits[2]).toMatchObject({ ip: '203.0.113.14', target: '/next' });
+    // the over-long tail is consumed: the next run does not stream through it again
+    expect(r.checkpoints.find((c) => c.path === log)).toMatchObject({ offset: head.length + 300 * 1024 * 1024, lines: 3 });
+    expect(samples, 'memory was sampled while the big line streamed by').toBeGreaterThan(10);
+    // a reader that buffered the line would hold 300 MB; read chunks awaiting GC make up what is seen
+    expect(peak).toBeLessThan(64 * 1024 * 1024);
+  }, 60_000);
 
   it('refuses an unknown format with an error naming it', async () => {
     await expect(ingestFiles([], { format: 'nginx-json', maxLineBytes: 1024, known: new Map() }, () => {}))

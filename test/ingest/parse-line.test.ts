@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIp } from '../../src/core/ip.ts';
+import { actorKeyOf, canonicalIp } from '../../src/core/ip.ts';
+import { lineParserFor } from '../../src/ingest/line-parser.ts';
 import { isCanonicalIPv4, parseLine, parseLineWithForwardedFor } from '../../src/ingest/parse-line.ts';
 
 const T0 = Date.UTC(2018, 3, 16, 16, 19, 20);
@@ -27,6 +28,7 @@ describe('parseLine: common and combined', () => {
   it.each([
     ['combined line ending after %b', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5', { referer: '', ua: '' }],
     ['referer and UA "-" become empty', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "-"', { referer: '', ua: '' }],
+    ['trailing $request_time $host "$http_x_forwarded_for" are ignored by combined', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0" 0.004 www.example.com "203.0.113.7"', { ua: 'curl/8.5.0', host: '', status: 200 }],
     ['extra trailing fields are ignored', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "curl/8.5.0" "203.0.113.7"', { ua: 'curl/8.5.0' }],
     ['user with a space and a bracket-free ident', '192.0.2.1 id some user [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"', { ip: '192.0.2.1', ua: 'x' }],
     ['lower-case method is upper-cased', '192.0.2.1 - - [16/Apr/2018:16:19:20 +0000] "get /a HTTP/1.1" 200 5 "-" "x"', { method: 'GET', target: '/a' }],
@@ -85,6 +87,24 @@ describe('parseLine: vhost_combined', () => {
     ['www.example.com:443 unknown - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"', 'bad-address'],
   ])('rejects %j as %s', (line, reason) => {
     expect(parseLine(line, 'vhost_combined')).toEqual({ ok: false, reason });
+  });
+
+  it.each([
+    ['combined', 'www.example.com:443 192.0.2.9 - - [16/Apr/2018:16:19:20 +0000] "GET /a HTTP/1.1" 200 5 "-" "x"', { ip: '192.0.2.9', host: 'www.example.com' }],
+    ['combined', 'www.crowdsec.net 1.2.3.4 - - [16/Apr/2018:16:19:20 +0000] "GET /a HTTP/1.1" 200 5 "-" "x"', { ip: '1.2.3.4', host: 'www.crowdsec.net' }],
+    ['common', 'www.example.com 192.0.2.9 - - [16/Apr/2018:16:19:20 +0000] "GET /a HTTP/1.1" 200 5', { ip: '192.0.2.9', host: 'www.example.com' }],
+    ['vhost_combined', '192.0.2.9 - - [16/Apr/2018:16:19:20 +0000] "GET /a HTTP/1.1" 200 5 "-" "x"', { ip: '192.0.2.9', host: '', ua: 'x' }],
+  ] as const)('%s also reads the other layout of the same server (other_vhosts_access.log next to access.log)', (format, line, want) => {
+    expect(parseLine(line, format)).toMatchObject({ ok: true, hit: want });
+  });
+
+  it.each([
+    ['combined', 'unknown - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"'],
+    ['combined', 'www.example.com unknown - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"'],
+    ['combined', '[Fri Oct 08 17:08:41.203277 2021] [core:error] [pid 7005] [client 203.0.113.87:14532] AH00126: Invalid URI'],
+    ['vhost_combined', 'www.example.com:80 - - [16/Apr/2018:16:19:20 +0000] "GET / HTTP/1.1" 200 5 "-" "x"'],
+  ] as const)('%s: when neither layout fits, the line stays a bad-address failure: %s', (format, line) => {
+    expect(parseLine(line, format)).toEqual({ ok: false, reason: 'bad-address' });
   });
 
   it('a combined line never has a host', () => {
@@ -148,6 +168,8 @@ describe('log-03-ipv6-clients', () => {
     ['2001:db8:aaaa:bbbb::1234', '2001:db8:aaaa:bbbb::1234'],
     ['::ffff:192.0.2.10', '192.0.2.10'],
     ['[2001:db8:5678::5a24]:43000', '2001:db8:5678::5a24'],
+    ['fe80::1%eth0', 'fe80::1'],
+    ['[2001:db8::7%25eth0]:443', '2001:db8::7'],
   ])('client %s becomes %s', (addr, want) => {
     expect(hitOf(`${addr} - - [17/Mar/2022:16:40:26 +0000] "GET /.env HTTP/1.1" 404 0 "-" "curl/8.5.0"`).ip).toBe(want);
   });
@@ -157,7 +179,20 @@ describe('log-03-ipv6-clients', () => {
       .toEqual({ ok: false, reason: 'bad-address' });
   });
 
-  it.todo('JSON line {"remote_addr":"[2001:db8:5678::5a24]:43000",…} (JSON-lines format is a later step)');
+  it('the JSON line: brackets and port removed', () => {
+    expect(lineParserFor('json')('{"remote_addr":"[2001:db8:5678::5a24]:43000","method":"GET","uri":"/.git/config","status":404}', null))
+      .toMatchObject({ ip: '2001:db8:5678::5a24', method: 'GET', target: '/.git/config', status: 404 });
+  });
+
+  it('::ffff:192.0.2.10 and 192.0.2.10 are one actor key', () => {
+    const a = hitOf('::ffff:192.0.2.10 - - [17/Mar/2022:16:40:26 +0000] "GET /.env HTTP/1.1" 404 0 "-" "curl/8.5.0"');
+    const b = hitOf('192.0.2.10 - - [17/Mar/2022:16:40:26 +0000] "GET /.env HTTP/1.1" 404 0 "-" "curl/8.5.0"');
+    expect(actorKeyOf(a.ip, 64)).toBe(actorKeyOf(b.ip, 64));
+  });
+
+  it.each(['[2001', 'unknown', '-'])('JSON remote_addr %j is a counted bad-address failure', (addr) => {
+    expect(lineParserFor('json')(`{"remote_addr":"${addr}","method":"GET","uri":"/","status":404}`, null)).toBe('bad-address');
+  });
 });
 
 describe('log-05-timezones', () => {
@@ -190,6 +225,11 @@ describe('parseLineWithForwardedFor', () => {
     const { result, forwardedFor } = parseLineWithForwardedFor(`192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 404 153 ${tail}`, 'combined');
     expect(result.ok).toBe(true);
     expect(forwardedFor).toBe(want);
+  });
+
+  it('a quoted field that is not right after the user agent is not taken for the header', () => {
+    const { forwardedFor } = parseLineWithForwardedFor('192.0.2.1 - - [03/Dec/2026:10:00:00 +0000] "GET / HTTP/1.1" 404 153 "-" "curl/8.5.0" 0.004 "198.51.100.66"', 'combined');
+    expect(forwardedFor).toBeNull();
   });
 
   it('a user agent that looks like an address is never taken for the header', () => {

@@ -78,13 +78,22 @@ describe('runNightly accounting', () => {
       '195.250.34.144 - - [01/Jan/2014:10:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
       'garbage',
       '',
+      `195.250.34.145 - - [20/May/2015:10:00:02 +0000] "GET /${'a'.repeat(2000)} HTTP/1.1" 404 1 "-" "-"`,
+      '195.250.34.146 - - [20/May/2015:25:00:00 +0000] "GET / HTTP/1.1" 200 1 "-" "-"',
+      'www.example.com 195.250.34.147 - - [20/May/2015:10:00:03 +0000] "GET /.env HTTP/1.1" 404 1 "-" "-"',
+      '',
     ].join('\n'));
-    const cfg: Config = { ...demoConfig(dir), logs: [log], windowDays: 90 };
+    const cfg: Config = { ...demoConfig(dir), logs: [log], windowDays: 90, maxLineBytes: 1024 };
     const run = await runNightly(cfg, deps);
+    const row = run.copy.db.prepare('SELECT lines_read, lines_parsed, skipped_json FROM runs').get() as { lines_read: number; lines_parsed: number; skipped_json: string };
+    const stored = run.copy.db.prepare('SELECT count(*) FROM hits').pluck().get();
     run.copy.discard();
-    expect(run.summary.lines.read).toBe(4);
-    expect(run.summary.lines.parsed).toBe(1);
-    expect(run.summary.lines.skipped).toEqual({ 'non-public-client': 1, 'outside-window': 1, malformed: 1 });
+    expect(run.summary.lines.read).toBe(8);
+    expect(run.summary.lines.parsed).toBe(2);
+    expect(run.summary.lines.skipped).toEqual({ 'non-public-client': 1, 'outside-window': 1, malformed: 1, blank: 1, oversized: 1, 'bad-time': 1 });
+    // the snapshot keeps the same buckets for this run, and holds exactly the parsed lines
+    expect(row).toEqual({ lines_read: 8, lines_parsed: 2, skipped_json: JSON.stringify(run.summary.lines.skipped) });
+    expect(stored).toBe(2);
     expect(existsSync(cfg.db)).toBe(false); // discarded: nothing was ever published
   });
 });

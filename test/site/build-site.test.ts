@@ -185,6 +185,12 @@ describe('buildSite on the fixture snapshot', () => {
     expect(html).toMatch(/<td>critical<\/td><td class="num">80–100<\/td>/);
   });
 
+  it('says on the methodology page how much was read, by skip reason', () => {
+    const html = plain(read('methodology/index.html'));
+    expect(html).toContain('1 nightly run from 2026-12-03 to 2026-12-03 read 120 log lines of this site&#39;s access logs, each line once: 118 lines became requests scored here and 2 lines were set aside, each for one reason.');
+    expect(html).toContain('<tr><td class="mono">malformed</td><td class="num">2</td><td>not in the log layout this site reads</td></tr>');
+  });
+
   it('has the DB-IP attribution on every HTML page', () => {
     for (const f of htmlFiles()) expect(read(f), f).toContain('IP Geolocation by DB-IP');
   });

@@ -167,3 +167,32 @@ describe('opening a snapshot', () => {
     expect(() => new SnapshotReader(file)).toThrow(expect.objectContaining({ code: 'SNAPSHOT_VERSION' }));
   });
 });
+
+describe('readingTotals (the methodology page\'s "What was read")', () => {
+  it('is the fixture\'s one run', () => {
+    expect(reader.readingTotals()).toEqual({ runs: 1, firstRunAt: FIXTURE.asOf, lastRunAt: FIXTURE.asOf, read: 120, parsed: 118, skipped: { malformed: 2 } });
+  });
+
+  it('sums every run and keeps only well-formed reason ids and counts', async () => {
+    const { default: Database } = await import('better-sqlite3');
+    const dir = mkdtempSync(path.join(tmpdir(), 'pillory-runs-'));
+    try {
+      const file = path.join(dir, 's.sqlite');
+      makeFixtureSnapshot(file);
+      const db = new Database(file);
+      const add = db.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)');
+      add.run(2, FIXTURE.asOf + 86_400_000, FIXTURE.asOf + 86_400_000, FIXTURE.asOf, 1000, 990, '{"malformed":3,"oversized":1,"non-public-client":6}');
+      add.run(3, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf, 5, 0, '{"<script>":1,"outside-window":2,"bad-time":-1,"blank":1.5}');
+      add.run(4, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf, 0, 0, 'not json');
+      db.close();
+      const r = new SnapshotReader(file);
+      expect(r.readingTotals()).toEqual({
+        runs: 4, firstRunAt: FIXTURE.asOf, lastRunAt: FIXTURE.asOf + 3 * 86_400_000, read: 1125, parsed: 1108,
+        skipped: { malformed: 5, oversized: 1, 'non-public-client': 6, 'outside-window': 2 },
+      });
+      r.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
