@@ -168,30 +168,48 @@ export function makeSyntheticSnapshot(o: SyntheticOptions): string[] {
   return keys;
 }
 
+export interface NightChanges {
+  /** Share of the published actors that get a new request. */
+  fraction: number;
+  /** Newly published actors (copies of existing ones at new addresses). */
+  added?: number;
+  /** Actors taken off the list. */
+  removed?: number;
+  seed?: number;
+}
+
 /**
- * One more night on a synthetic snapshot: `fraction` of the published actors get a new request
- * (a new evidence row, a later last-seen, a higher score), as a night with that much change would.
- * Returns the keys changed.
+ * One more night on a synthetic snapshot: `fraction` of the published actors get a new request (a
+ * new evidence row, a later last-seen, a higher score), `added` actors are newly published and
+ * `removed` ones taken off, as a night with that much change would. Returns the keys of each.
  */
-export function changeSome(file: string, fraction: number, seed = 2): string[] {
+export function changeSome(file: string, c: NightChanges): { changed: string[]; added: string[]; removed: string[] } {
   const db = new Database(file);
-  const rand = prng(seed);
+  const rand = prng(c.seed ?? 2);
   const keys = db.prepare(`SELECT key FROM actors WHERE published = 1 ORDER BY key`).pluck().all() as string[];
-  const n = Math.max(1, Math.round(keys.length * fraction));
-  const chosen = new Set<string>();
-  while (chosen.size < n) chosen.add(keys[Math.floor(rand() * keys.length)]!);
+  const pick = (n: number, from: readonly string[], not: Set<string>) => {
+    const out = new Set<string>();
+    while (out.size < Math.min(n, from.length - not.size)) {
+      const k = from[Math.floor(rand() * from.length)]!;
+      if (!not.has(k)) out.add(k);
+    }
+    return [...out];
+  };
+  const changed = pick(Math.max(1, Math.round(keys.length * c.fraction)), keys, new Set());
+  const removed = pick(c.removed ?? 0, keys, new Set(changed));
   const asOf = Number(db.prepare(`SELECT value FROM meta WHERE key = 'as_of'`).pluck().get()) + DAY;
   let nextId = Number(db.prepare(`SELECT max(id) FROM hits`).pluck().get()) + 1;
+  const cols = (name: string) => (db.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((x) => x.name);
+  const insHit = insertOf(db, 'hits', cols('hits'));
   const last = db.prepare(`SELECT * FROM hits WHERE actor = ? ORDER BY ts DESC LIMIT 1`);
-  const cols = (db.prepare(`PRAGMA table_info(hits)`).all() as { name: string }[]).map((c) => c.name);
-  const insHit = insertOf(db, 'hits', cols);
   const sig = db.prepare(`SELECT rule_id, request_ids, count FROM signatures WHERE actor = ? ORDER BY points DESC LIMIT 1`);
   const upSig = db.prepare(`UPDATE signatures SET request_ids = ?, count = ?, last_ts = ? WHERE actor = ? AND rule_id = ?`);
   const upActor = db.prepare(`UPDATE actors SET requests = requests + 1, last_seen = ?, last_offence = ?, raw_score = min(100, raw_score + 5),
     score = min(100, score + 5), peak_score = max(peak_score, min(100, raw_score + 5)), updated_at = ? WHERE key = ?`);
   const day = db.prepare(`INSERT INTO actor_days(actor, day, requests) VALUES (?, ?, 1) ON CONFLICT(actor, day) DO UPDATE SET requests = requests + 1`);
+  const added: string[] = [];
   db.transaction(() => {
-    for (const key of chosen) {
+    for (const key of changed) {
       const h = last.get(key) as Row | undefined;
       const ts = asOf - 3_600_000;
       if (h) insHit.run({ ...h, id: nextId, ts, run_id: 2 });
@@ -201,11 +219,34 @@ export function changeSome(file: string, fraction: number, seed = 2): string[] {
       upActor.run(ts, ts, asOf, key);
       day.run(key, new Date(ts).toISOString().slice(0, 10));
     }
-    db.prepare(`INSERT INTO runs(id, started_at, finished_at, as_of, lines_read, lines_parsed, skipped_json) VALUES (2, ?, ?, ?, 1000, 1000, '{}')`)
-      .run(asOf, asOf + 60_000, asOf);
+    for (const key of removed) db.prepare(`UPDATE actors SET published = 0, status = 'removed', in_blocklist = 0 WHERE key = ?`).run(key);
+    // new actors: copies of existing ones (rows and all) at addresses not seen before
+    const nextAddress = addressMaker(rand);
+    for (const from of pick(c.added ?? 0, keys, new Set(removed))) {
+      let to = nextAddress();
+      while (db.prepare(`SELECT 1 FROM actors WHERE key = ?`).get(to.key)) to = nextAddress();
+      const idMap = new Map<number, number>();
+      for (const h of db.prepare(`SELECT * FROM hits WHERE actor = ? ORDER BY id`).all(from) as Row[]) {
+        idMap.set(Number(h.id), nextId);
+        insHit.run({ ...h, id: nextId++, actor: to.key, ip: to.ips[0], run_id: 2 });
+      }
+      const copy = (table: string, extra: (r: Row) => Row = (r) => r) => {
+        const ins = insertOf(db, table, cols(table));
+        for (const r of db.prepare(`SELECT * FROM ${table} WHERE ${table === 'actors' ? 'key' : 'actor'} = ?`).all(from) as Row[]) ins.run(extra(r));
+      };
+      copy('actors', (r) => ({ ...r, key: to.key, slug: slugOf(to.key), family: to.key.includes(':') ? 6 : 4, first_published: asOf }));
+      copy('signatures', (r) => ({ ...r, actor: to.key, request_ids: JSON.stringify((JSON.parse(String(r.request_ids)) as number[]).map((id) => idMap.get(id) ?? id)) }));
+      copy('actor_days', (r) => ({ ...r, actor: to.key }));
+      copy('dnsbl', (r) => ({ ...r, actor: to.key }));
+      insertOf(db, 'actor_ips', ['actor', 'ip', 'requests', 'first_seen', 'last_seen'])
+        .run({ actor: to.key, ip: to.ips[0], requests: 1, first_seen: asOf - DAY, last_seen: asOf - DAY });
+      added.push(to.key);
+    }
+    db.prepare(`INSERT INTO runs(id, started_at, finished_at, as_of, lines_read, lines_parsed, skipped_json)
+      VALUES ((SELECT coalesce(max(id), 0) + 1 FROM runs), ?, ?, ?, 1000, 1000, '{}')`).run(asOf, asOf + 60_000, asOf);
     db.prepare(`UPDATE meta SET value = ? WHERE key = 'as_of'`).run(String(asOf));
     db.prepare(`UPDATE meta SET value = ? WHERE key = 'generated_at'`).run(String(asOf + 60_000));
   })();
   db.close();
-  return [...chosen];
+  return { changed, added, removed };
 }

@@ -2,7 +2,7 @@ import type { NightlySummary } from '../pipeline/nightly.ts';
 import type { BuildSiteResult } from '../site/build-site.ts';
 
 /** The one-screen summary printed at the end of a run. Pure: returns lines. */
-export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteResult, 'pages' | 'rendered' | 'reused' | 'workers' | 'files'>; outDir?: string; peakRssMb?: number } = {}): string[] {
+export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteResult, 'pages' | 'pagesRendered' | 'workers' | 'files'>; outDir?: string; peakRssMb?: number } = {}): string[] {
   const skipped = Object.entries(s.lines.skipped).sort(([a], [b]) => a.localeCompare(b));
   const skippedTotal = skipped.reduce((n, [, v]) => n + v, 0);
   const dnsbl = Object.entries(s.dnsbl).sort(([a], [b]) => a.localeCompare(b));
@@ -16,7 +16,7 @@ export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteR
   const site = extra.site;
   if (site) {
     const f = site.files;
-    lines.push(`site      ${site.pages} pages in ${extra.outDir}: ${site.rendered} rendered, ${site.reused} unchanged and kept` +
+    lines.push(`site      ${site.pages} pages in ${extra.outDir}: ${site.pagesRendered} rendered, ${site.pages - site.pagesRendered} unchanged and kept` +
       ` (${site.workers} worker${site.workers === 1 ? '' : 's'}); files ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed, ${f.unchanged} unchanged`);
   }
   lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);

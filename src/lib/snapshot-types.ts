@@ -33,6 +33,20 @@ export interface SiteMeta {
   licence: string;
 }
 
+/**
+ * What report, country and network pages may know of the site: the meta without the run's clock
+ * (generatedAt, asOf) and zone health, which change every night. Those pages are reused from the
+ * previous build while their own data is unchanged, so they must not show what changes nightly.
+ */
+export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence'>;
+
+export function pageMetaOf(m: SiteMeta): PageMeta {
+  return {
+    schemaVersion: m.schemaVersion, publishThreshold: m.publishThreshold, halfLifeDays: m.halfLifeDays, siteName: m.siteName,
+    geoSources: m.geoSources, redactHosts: m.redactHosts, licence: m.licence,
+  };
+}
+
 export interface RunSummary {
   id: number;
   startedAt: number;

@@ -36,8 +36,9 @@ export interface BuildSiteOptions {
 }
 
 export interface BuildSiteResult {
-  /** HTML pages in the site. */
+  /** HTML pages in the site, and how many of them this build rendered (the rest were kept). */
   pages: number;
+  pagesRendered: number;
   /** Tracked routes (report, country and network pages, export groups) rendered, and kept unchanged. */
   rendered: number;
   reused: number;
@@ -110,6 +111,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     const ms = (a: number, b: number) => Math.round(b - a);
     return {
       pages: Object.keys(sorted).filter((f) => f.endsWith('.html')).length,
+      pagesRendered: results.reduce((n, r) => n + Object.keys(r.files).filter((f) => f.endsWith('.html')).length, 0),
       rendered: rendered.size,
       reused: Object.keys(routes).length - rendered.size,
       workers,

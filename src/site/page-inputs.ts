@@ -3,7 +3,7 @@
 // whether a page would change by hashing its input: same input, same code, same bytes.
 import { createHash } from 'node:crypto';
 import type { SnapshotReader } from '../lib/snapshot.ts';
-import type { ActorReport, ActorSummary, Activity, Neighbours, SiteMeta } from '../lib/snapshot-types.ts';
+import { pageMetaOf, type ActorReport, type ActorSummary, type Activity, type Neighbours, type PageMeta } from '../lib/snapshot-types.ts';
 import { agesOutAt } from './expiry.ts';
 import { EXPORT_FILES } from './blocklist-formats.ts';
 import { exportInput } from './export-data.ts';
@@ -16,28 +16,28 @@ export interface ReportPageInput {
   report: ActorReport;
   activity: Activity;
   neighbours: Neighbours;
-  meta: SiteMeta;
+  meta: PageMeta;
   agesOut: number | null;
 }
 
 export interface GroupPageInput {
-  meta: SiteMeta;
+  meta: PageMeta;
   actors: ActorSummary[];
 }
 
 export function reportPageInput(reader: SnapshotReader, slug: string): ReportPageInput | null {
   const report = reader.report(slug);
   if (!report) return null;
-  const meta = reader.meta();
+  const meta = pageMetaOf(reader.meta());
   return { report, activity: reader.activity(report.key), neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) };
 }
 
 export function countryPageInput(reader: SnapshotReader, code: string): GroupPageInput {
-  return { meta: reader.meta(), actors: reader.byCountry(code) };
+  return { meta: pageMetaOf(reader.meta()), actors: reader.byCountry(code) };
 }
 
 export function asnPageInput(reader: SnapshotReader, asn: number): GroupPageInput {
-  return { meta: reader.meta(), actors: reader.byAsn(asn) };
+  return { meta: pageMetaOf(reader.meta()), actors: reader.byAsn(asn) };
 }
 
 /** A tracked page (or group of export files) and the files it writes, relative to the site root. */
@@ -74,7 +74,7 @@ function shareOf<T>(list: readonly T[], s: { worker: number; workers: number }):
 export function* trackedRoutes(reader: SnapshotReader, site: URL, share = { worker: 0, workers: 1 }): Generator<TrackedRoute> {
   // A report page is made from its actor's rows (report() and activity()), its neighbours and the
   // site meta; hashing those is the same as hashing the page input, at a fraction of the cost.
-  const meta = digestOf(reader.meta());
+  const meta = digestOf(pageMetaOf(reader.meta()));
   for (const [key, rows] of reader.rowDigests(shareOf(reader.published(), share).map((a) => a.key))) {
     const a = reader.summaryOf(key)!;
     const slug = a.slug;

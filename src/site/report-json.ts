@@ -1,14 +1,16 @@
 // The machine-readable twin of a report page (/ip/<slug>.json): the same facts, no markup. Log-derived
 // strings stay plain data; the serialiser escapes <, >, & so no browser can sniff it as HTML.
-import type { ActorReport, SiteMeta } from '../lib/snapshot-types.ts';
+import type { ActorReport, PageMeta } from '../lib/snapshot-types.ts';
+import { reportUpdated } from './expiry.ts';
 
 const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
-export function reportDocument(r: ActorReport, meta: SiteMeta, url: string, agesOutAt: number | null) {
+export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence'>, url: string, agesOutAt: number | null) {
   return {
     address: r.key,
     report: url,
-    generated: iso(meta.generatedAt),
+    // when the report last changed (its newest request, or its first publication), not the build time
+    updated: iso(reportUpdated(r)),
     licence: meta.licence,
     score: r.score,
     verdict: r.verdict,

@@ -20,7 +20,7 @@ describe('pillory build on the bundled demo (the README path)', () => {
     expect(build.stderr).toContain('using the bundled demo logs');
     expect(build.status).toBe(0);
     expect(build.stdout).toMatch(/^lines {5}13456 read from 2 file\(s\): 13455 parsed, 1 skipped \(malformed 1\)$/m);
-    expect(build.stdout).toMatch(/^site {6}\d+ pages written to /m);
+    expect(build.stdout).toMatch(/^site {6}\d+ pages in .+: \d+ rendered, 0 unchanged and kept \(1 worker\); files \d+ added, 0 changed, 0 removed, 0 unchanged$/m);
   });
 
   it('writes report pages for the real scanners and none for Googlebot', () => {
@@ -52,6 +52,13 @@ describe('pillory build on the bundled demo (the README path)', () => {
     const again = run(['build', '--db', join(dir, 's.sqlite'), '--out', join(dir, 'dist')]);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^lines {5}0 read from 2 file\(s\)/m);
+    // nothing new: every report, country and network page is kept from the first build; the site-wide
+    // pages are rendered again (they say when the site was built), and so are the exports (they say when they were made)
+    const site = /^site {6}(\d+) pages in .+: (\d+) rendered, (\d+) unchanged and kept \(1 worker\); files 0 added, \d+ changed, 0 removed, \d+ unchanged$/m.exec(again.stdout);
+    expect(site, again.stdout).not.toBeNull();
+    const [, pages, rendered] = site!.map(Number);
+    expect(rendered).toBe(pages! - readdirSync(join(dir, 'dist/ip')).filter((f) => !f.endsWith('.json')).length - 
+      readdirSync(join(dir, 'dist/country')).filter((f) => f !== 'index.html').length - readdirSync(join(dir, 'dist/asn')).filter((f) => f !== 'index.html').length);
   }, 180_000);
 });
 

@@ -10,7 +10,7 @@ describe('formatSummary', () => {
       dnsbl: { not_listed: 20, listed: 3, error: 5 },
       stageMs: { ingest: 120, score: 30 }, stageRssMb: { ingest: 90, score: 95 },
     }, {
-      site: { pages: 9, rendered: 3, reused: 6, workers: 2, files: { added: ['ip/192.0.2.9/index.html'], changed: ['index.html', 'feed.xml'], removed: [], unchanged: 40 } },
+      site: { pages: 9, pagesRendered: 3, workers: 2, files: { added: ['ip/192.0.2.9/index.html'], changed: ['index.html', 'feed.xml'], removed: [], unchanged: 40 } },
       outDir: '/srv/dist', peakRssMb: 120,
     });
     expect(lines).toEqual([

@@ -1,0 +1,109 @@
+// Incremental builds: a night's build reuses what did not change from the previous site, and the
+// result is byte for byte the full build of the same snapshot. Slow (five real Astro builds).
+import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildSite, type BuildSiteResult } from '../../src/site/build-site.ts';
+import { slugOf } from '../../src/core/ip.ts';
+import { changeSome, makeSyntheticSnapshot } from '../../scripts/bench/synthetic-snapshot.ts';
+import { makeFixtureSnapshot } from '../fixtures/snapshot/make-fixture-snapshot.ts';
+
+const SITE = 'https://reports.example.net';
+let dir: string;
+const build = (snapshot: string, out: string, o: { previous?: string; workers?: number } = {}) =>
+  buildSite({ snapshot: path.join(dir, snapshot), outDir: path.join(dir, out), siteUrl: SITE, previousDir: o.previous ? path.join(dir, o.previous) : null, workers: o.workers ?? 1 });
+let first: BuildSiteResult;
+let again: BuildSiteResult;
+let night: BuildSiteResult;
+let full: BuildSiteResult;
+let night2: { changed: string[]; added: string[]; removed: string[] };
+
+/** Every file of a built site, with its bytes; the build's own change list is left out. */
+function tree(out: string): Map<string, Buffer> {
+  const root = path.join(dir, out);
+  const files = readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .filter((f) => f !== '.pillory/changes.json').sort();
+  return new Map(files.map((f) => [f, readFileSync(path.join(root, f))]));
+}
+
+function expectSameTree(a: string, b: string): void {
+  const x = tree(a);
+  const y = tree(b);
+  expect([...y.keys()]).toEqual([...x.keys()]);
+  const differ = [...x].filter(([f, bytes]) => !bytes.equals(y.get(f)!)).map(([f]) => f);
+  expect(differ).toEqual([]);
+}
+
+const changes = (out: string) => JSON.parse(readFileSync(path.join(dir, out, '.pillory/changes.json'), 'utf8')) as
+  { added: string[]; changed: string[]; removed: string[]; unchanged: number };
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'pillory-incr-'));
+  makeFixtureSnapshot(path.join(dir, 'fixture.sqlite'));
+  // 40 actors made from the fixture's hostile ones, spread over networks and /24s
+  makeSyntheticSnapshot({ base: path.join(dir, 'fixture.sqlite'), out: path.join(dir, 's1.sqlite'), actors: 40, seed: 7 });
+  first = await build('s1.sqlite', 'a');
+  again = await build('s1.sqlite', 'b', { previous: 'a' });
+  copyFileSync(path.join(dir, 's1.sqlite'), path.join(dir, 's2.sqlite'));
+  night2 = changeSome(path.join(dir, 's2.sqlite'), { fraction: 0.05, added: 2, removed: 1, seed: 3 });
+  night = await build('s2.sqlite', 'c', { previous: 'b' });
+  full = await build('s2.sqlite', 'd', { workers: 2 });
+}, 300_000);
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('an unchanged snapshot', () => {
+  it('renders no tracked page and reuses every one', () => {
+    expect(first.rendered).toBeGreaterThan(40); // 40 reports plus country and network pages and exports
+    expect(again.rendered).toBe(0);
+    expect(again.reused).toBe(first.rendered);
+  });
+
+  it('gives the same bytes in every file, manifest included (deterministic output)', () => {
+    expectSameTree('a', 'b');
+  });
+
+  it('reports no file added, changed or removed', () => {
+    expect(changes('b')).toMatchObject({ added: [], changed: [], removed: [] });
+    expect(changes('a').added.length).toBe(changes('b').unchanged);
+  });
+
+  it('keeps the unchanged files as hard links to the previous build (nothing rewritten)', () => {
+    const slug = slugOf(night2.changed[0]!); // any report page
+    const other = readdirSync(path.join(dir, 'a', 'ip')).find((e) => e !== slug && !e.endsWith('.json'))!;
+    const inode = (out: string) => statSync(path.join(dir, out, 'ip', other, 'index.html')).ino;
+    expect(inode('b')).toBe(inode('a'));
+  });
+});
+
+describe('a night with changes', () => {
+  it('equals the full build of the same snapshot (two workers) byte for byte', () => {
+    expectSameTree('c', 'd');
+  });
+
+  it('re-renders the changed and new reports and only a small part of the rest', () => {
+    const reports = night.rendered;
+    expect(reports).toBeLessThan(full.rendered / 2);
+    const rendered = new Set(changes('c').changed.concat(changes('c').added));
+    for (const k of [...night2.changed, ...night2.added]) expect(rendered).toContain(`ip/${slugOf(k)}/index.html`);
+  });
+
+  it('lists the new reports as added and the removed one as removed', () => {
+    const c = changes('c');
+    for (const k of night2.added) expect(c.added).toEqual(expect.arrayContaining([`ip/${slugOf(k)}/index.html`, `ip/${slugOf(k)}.json`]));
+    expect(c.removed).toEqual(expect.arrayContaining([`ip/${slugOf(night2.removed[0]!)}/index.html`, `ip/${slugOf(night2.removed[0]!)}.json`]));
+    expect(readdirSync(path.join(dir, 'c', 'ip'))).not.toContain(slugOf(night2.removed[0]!));
+  });
+
+  it('keeps the sitemap whole: every published report is listed, the removed one is not', () => {
+    const xml = readdirSync(path.join(dir, 'c')).filter((f) => /^sitemap-\d+\.xml$/.test(f))
+      .map((f) => readFileSync(path.join(dir, 'c', f), 'utf8')).join('');
+    const listed = [...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => m[1]!).filter((u) => u.includes('/ip/'));
+    expect(listed).toHaveLength(40 + night2.added.length - night2.removed.length);
+    expect(listed).not.toContain(`${SITE}/ip/${slugOf(night2.removed[0]!)}/`);
+    for (const k of night2.added) expect(listed).toContain(`${SITE}/ip/${slugOf(k)}/`);
+  });
+});
