@@ -12,7 +12,7 @@ const report: ActorReport = {
   key: '192.0.2.10', slug: '192.0.2.10', family: 4, requests: 20, firstSeen: T, lastSeen: T + 3 * 3600_000, score: 75, verdict: 'high',
   country: 'NL', countryName: 'Netherlands', asn: 64500, org: 'Example Hosting', networkType: 'hosting', firstPublished: T,
   rawScore: 75, peakScore: 75, lastOffence: T + 3 * 3600_000, region: null, city: null, networkReason: null, geoSource: null,
-  crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null,
+  crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null, corroboration: { points: 0, reason: null },
   signatures: [
     { ruleId: 'secret-file-probe', family: 's', label: 'secret-file-probe', title: 'Secret file probing', description: '', points: 40, severity: 'high', count: 12, firstTs: T, lastTs: T, evidence: [
       { id: 1, ts: T, method: 'GET', request: '/.env', protocol: 'HTTP/1.1', status: 404, tag: null, referer: '(none)', userAgent: 'x' },
