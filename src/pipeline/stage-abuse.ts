@@ -13,6 +13,8 @@ export interface AbuseStageDeps {
   now?: () => number;
   fetch?: typeof globalThis.fetch;
   bootstrap?: RdapBootstrap;
+  /** Wall clock for the run's budget (default Date.now). */
+  clock?: () => number;
   /** Told when the registries stop answering and the rest of the lookups wait for the next run. */
   warn?: (line: string) => void;
 }
@@ -81,14 +83,15 @@ export async function abuseStage(db: Db, cfg: Config, deps: AbuseStageDeps = {})
         status=excluded.status, detail=excluded.detail, fetched_at=excluded.fetched_at`);
     // an offline machine or a black-holed registry must not cost a deadline per address: after a
     // streak of unanswered requests, or past the run's budget, the rest waits for the next night
-    const started = Date.now();
+    const clock = deps.clock ?? Date.now;
+    const started = clock();
     let streak = 0;
     let stopped: string | null = null;
     const lookup = async (key: string): Promise<void> => {
       const ip = ipOf(key);
       // a lookup that finished while this one waited may already cover this address
       if (containing(spans, ip, fresh)) { bump('cached'); return; }
-      if (!stopped && Date.now() - started >= cfg.rdap.budgetSeconds * 1000) stopped = `the run's RDAP budget of ${cfg.rdap.budgetSeconds} s ran out`;
+      if (!stopped && clock() - started >= cfg.rdap.budgetSeconds * 1000) stopped = `the run's RDAP budget of ${cfg.rdap.budgetSeconds} s ran out`;
       if (stopped) { bump('deferred'); return; }
       const got = await lookupIpNetwork(ip, { bootstrap, timeoutMs: cfg.rdap.timeoutMs, fetch: deps.fetch });
       const unreachable = !got.ok && /^(no answer within|request failed)/.test(got.error);
