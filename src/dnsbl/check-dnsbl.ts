@@ -69,7 +69,7 @@ function judgeProbes(zone: Zone, listed: DnsOutcome, clean: DnsOutcome): ZoneHea
   const l = interpretAnswer(listed, zone);
   const c = interpretAnswer(clean, zone);
   if (l.status === 'error') return { zone: zone.zone, ok: false, detail: `test point 127.0.0.2: ${l.meaning}` };
-  if (l.status !== 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.2 is not listed (zone empty or gone)' };
+  if (l.status !== 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.2 is not listed: the zone is empty or gone, or this resolver cannot reach it' };
   if (c.status === 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.1 is listed: the zone lists everything (wildcard or dead zone)' };
   if (c.status === 'error') return { zone: zone.zone, ok: false, detail: `test point 127.0.0.1: ${c.meaning}` };
   return { zone: zone.zone, ok: true, detail: 'test points answer as RFC 5782 requires' };
