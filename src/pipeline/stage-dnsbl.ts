@@ -23,7 +23,7 @@ export function isFresh(row: CachedRow | undefined, ttlMs: number, now: number):
 }
 
 /**
- * DNSBL outcomes for published actors (IPv6 networks are queried by their network address). Only
+ * DNSBL outcomes for published actors (an IPv6 network by the address seen most in it). Only
  * pairs whose cached result is missing, failed or older than the zone's TTL are queried; rows of
  * zones no longer configured are dropped. Returns counts by status, plus `cached` (reused results).
  */
@@ -34,7 +34,10 @@ export async function dnsblStage(
   const zones = selectZones(cfg.dnsbl.zones, loadZones(opts.zonesFile));
   const ttl = new Map(zones.map((z) => [z.zone, zoneTtlMs(z, cfg.dnsbl)]));
   const keys = db.prepare(`SELECT key FROM actors WHERE published = 1 ORDER BY key`).pluck().all() as string[];
-  const keyOf = new Map(keys.map((k) => [k.split('/')[0]!, k] as const));
+  // an IPv6 network is asked about its busiest address seen: lists name addresses, and the network's
+  // first address (…::) is one nobody uses
+  const seen = db.prepare(`SELECT ip FROM actor_ips WHERE actor = ? ORDER BY requests DESC, ip LIMIT 1`).pluck();
+  const keyOf = new Map(keys.map((k) => [k.includes('/') ? ((seen.get(k) as string | undefined) ?? k.split('/')[0]!) : k, k] as const));
   const cached = new Map<string, CachedRow>();
   for (const r of db.prepare(`SELECT d.actor, d.zone, d.status, d.checked_at FROM dnsbl d JOIN actors a ON a.key = d.actor WHERE a.published = 1`).iterate() as Iterable<CachedRow>) {
     cached.set(`${r.actor} ${r.zone}`, r);

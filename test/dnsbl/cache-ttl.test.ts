@@ -102,6 +102,23 @@ describe('dnsblStage reuses fresh results and asks only what is due', () => {
   });
 });
 
+describe('dnsblStage and IPv6 networks', () => {
+  it('asks about the busiest address seen in a /64 and files the answer under the network', async () => {
+    const copy = snapshotWithActors(['2001:db8:1:2::/64']);
+    const ip = copy.db.prepare(`INSERT INTO actor_ips VALUES ('2001:db8:1:2::/64', ?, ?, 0, 0)`);
+    ip.run('2001:db8:1:2::5', 3);
+    ip.run('2001:db8:1:2:aaaa::1', 1);
+    const name = `5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.${ZEN}`;
+    listed = { [name]: '127.0.0.4' };
+    dns.queries.length = 0;
+    expect(await dnsblStage(copy.db, cfgWith({ zones: [ZEN] }), clientFor(), { now: () => T0 })).toEqual({ listed: 1 });
+    expect(addressQueries()).toEqual([`A ${name}`]);
+    expect(copy.db.prepare(`SELECT actor, status FROM dnsbl`).all()).toEqual([{ actor: '2001:db8:1:2::/64', status: 'listed' }]);
+    listed = {};
+    copy.discard();
+  });
+});
+
 describe('DNSBL corroboration points (only listings that mean abuse)', () => {
   it.each([
     ['XBL (exploited host) on zen', { [`40.2.0.192.${ZEN}`]: '127.0.0.4' }, 5, `listed for abuse by ${ZEN} (XBL: exploited host (malware, botnet, open proxy))`],
