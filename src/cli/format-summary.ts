@@ -12,6 +12,11 @@ export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir
     `actors    ${s.actorsSeen} seen, ${s.actorsScored} scored this run, ${s.published} published (${s.newlyPublished} new, ${s.expired} expired)`,
     `dnsbl     ${dnsbl.length ? dnsbl.map(([k, v]) => `${k} ${v}`).join(', ') : 'not checked'}`,
   ];
+  if (s.abuse) {
+    const abuse = Object.entries(s.abuse).sort(([a], [b]) => a.localeCompare(b));
+    lines.push(`abuse     ${abuse.length ? abuse.map(([k, v]) => `${k} ${v}`).join(', ') : 'not looked up'}`);
+  }
+  for (const w of s.warnings ?? []) lines.push(`warning   ${w}`);
   if (extra.pages !== undefined) lines.push(`site      ${extra.pages} pages written to ${extra.outDir}`);
   lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}`);
   const rss = Object.entries(s.stageRssMb).map(([k, v]) => `${k} ${v}`).join(', ');

@@ -8,7 +8,7 @@ import { redactTarget, redactText } from '../core/redact.ts';
 import { SCHEMA_VERSION } from '../snapshot/schema.ts';
 import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
 import type {
-  AbuseContact, ActorIp, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblRow, EvidenceHit, GeoSource,
+  AbuseContact, ActorIp, ActorReport, NetworkAbuseContact, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblPolicy, DnsblRow, EvidenceHit, GeoSource,
   Neighbours, ReadingTotals, Reasons, RemovedEntry, RunSummary, SignatureRow, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
@@ -30,6 +30,7 @@ interface ReportRow extends SummaryRow {
   city: string | null; network_reason: string | null; geo_source: string | null;
   crawler: string | null; crawler_check: string | null;
   abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
+  dnsbl_added: number; dnsbl_reason: string | null;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -133,6 +134,7 @@ export class SnapshotReader {
   #bySlug: Map<string, ActorSummary> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
+  #abuseByAsn: Map<number, NetworkAbuseContact[]> | null = null;
   readonly #hasChanges: boolean;
 
   constructor(file: string) {
@@ -159,6 +161,7 @@ export class SnapshotReader {
       ? `SELECT CAST(strftime('%s', day) AS INTEGER) / 86400 AS d, requests AS n FROM actor_days WHERE actor = ? ORDER BY day`
       : `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
     const dropsCol = actorCols.has('drops_below_at') ? ', drops_below_at' : ', NULL AS drops_below_at';
+    const corroborationCols = actorCols.has('dnsbl_added') ? ', dnsbl_added, dnsbl_reason' : ', 0 AS dnsbl_added, NULL AS dnsbl_reason';
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
@@ -168,7 +171,7 @@ export class SnapshotReader {
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
       actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
-        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol} FROM actors WHERE slug = ? AND published = 1`),
+        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol}${corroborationCols} FROM actors WHERE slug = ? AND published = 1`),
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
       days: db.prepare<[string], { d: number; n: number }>(daysSql),
@@ -187,6 +190,10 @@ export class SnapshotReader {
       // Evidence by id, restricted to the actor so a bad id can never show another client's request.
       hits: db.prepare<[string, string], HitRow>(`SELECT h.id, h.ts, h.method, h.path, h.protocol, h.status, h.tag,
         h.referer, h.ua FROM hits h JOIN json_each(?) j ON h.id = j.value WHERE h.actor = ? ORDER BY h.ts, h.id`),
+      abuseContacts: actorCols.has('abuse_email')
+        ? db.prepare<[], { key: string; asn: number; abuse_email: string | null }>(
+          'SELECT key, asn, abuse_email FROM actors WHERE published = 1 AND asn IS NOT NULL AND abuse_email IS NOT NULL')
+        : null,
       dnsbl: db.prepare<[string], { zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
         'SELECT zone, status, meaning, codes, abuse, checked_at FROM dnsbl WHERE actor = ? ORDER BY zone'),
     };
@@ -198,6 +205,7 @@ export class SnapshotReader {
     const geo = parseJson<unknown>(m.get('geo_sources'), []);
     const hosts = parseJson<unknown>(m.get('redact_hosts'), []);
     const zones = parseJson<unknown>(m.get('zone_health'), []);
+    const policy = parseJson<unknown>(m.get('dnsbl_policy'), null);
     this.#meta = {
       schemaVersion: SCHEMA_VERSION,
       generatedAt: Number(m.get('generated_at') ?? 0),
@@ -207,6 +215,7 @@ export class SnapshotReader {
       siteName: m.get('site_name') ?? 'Pillory',
       geoSources: Array.isArray(geo) ? (geo as GeoSource[]) : [],
       zoneHealth: Array.isArray(zones) ? (zones as ZoneHealth[]) : [],
+      dnsblPolicy: dnsblPolicyOf(policy),
       licence: clip(m.get('data_licence') || DEFAULT_LICENCE),
       redactHosts: Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h !== '').map((h) => h.toLowerCase()) : [],
     };
@@ -305,7 +314,9 @@ export class SnapshotReader {
       lastTs: s.last_ts,
       evidence: this.#stmts.hits.all(idList(s.request_ids), r.key).map((h) => toHit(h, hosts)),
     }));
-    const dnsbl: DnsblRow[] = this.#stmts.dnsbl.all(r.key).map((d) => ({
+    // only the zones the snapshot was last checked against: a row of a zone since dropped or retired is no vote
+    const zones = this.meta().dnsblPolicy?.zones;
+    const dnsbl: DnsblRow[] = this.#stmts.dnsbl.all(r.key).filter((d) => !zones || zones.includes(d.zone)).map((d) => ({
       zone: d.zone,
       status: oneOf(d.status, DNSBL_STATUSES, 'error'),
       meaning: clip(d.meaning),
@@ -327,6 +338,7 @@ export class SnapshotReader {
       ips,
       signatures,
       dnsbl,
+      corroboration: corroborationOf(r),
       abuse: abuseOf(r),
       dropsBelowAt: r.drops_below_at,
     };
@@ -391,6 +403,26 @@ export class SnapshotReader {
     return this.#reasons;
   }
 
+  /** The abuse mailboxes (from RDAP) of a network's published addresses, most addresses first. */
+  abuseContacts(asn: number): NetworkAbuseContact[] {
+    if (!this.#abuseByAsn) {
+      const m = new Map<number, Map<string, ActorSummary[]>>();
+      for (const r of this.#stmts.abuseContacts?.all() ?? []) {
+        const contact = abuseOf({ abuse_email: r.abuse_email, abuse_source: null });
+        const actor = this.summary(slugOf(r.key));
+        if (!contact || !actor) continue;
+        const byEmail = m.get(r.asn) ?? new Map<string, ActorSummary[]>();
+        push(byEmail, contact.email, actor);
+        m.set(r.asn, byEmail);
+      }
+      const order = new Map(this.published().map((a, i) => [a.key, i]));
+      this.#abuseByAsn = new Map([...m].map(([n, byEmail]) => [n, [...byEmail]
+        .map(([email, actors]) => ({ email, actors: actors.sort((a, b) => order.get(a.key)! - order.get(b.key)!) }))
+        .sort((a, b) => b.actors.length - a.actors.length || a.email.localeCompare(b.email))]));
+    }
+    return this.#abuseByAsn.get(asn) ?? [];
+  }
+
   /** Actors first published by the newest run. */
   added(): ActorSummary[] {
     const run = this.lastRun();
@@ -416,6 +448,22 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+function dnsblPolicyOf(v: unknown): DnsblPolicy | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  const n = (x: unknown) => (Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 100 ? (x as number) : null);
+  const perListing = n(p['pointsPerListing']);
+  const max = n(p['maxPoints']);
+  if (perListing === null || max === null || !Array.isArray(p['zones'])) return null;
+  const zones = p['zones'].filter((z): z is string => typeof z === 'string' && /^[a-z0-9.-]{1,253}$/.test(z));
+  return { zones, pointsPerListing: perListing, maxPoints: max };
+}
+
+function corroborationOf(r: { score: number; dnsbl_added: number; dnsbl_reason: string | null }): { points: number; reason: string | null } {
+  const points = Number.isSafeInteger(r.dnsbl_added) ? Math.max(0, Math.min(r.dnsbl_added, r.score)) : 0;
+  return { points, reason: points > 0 && r.dnsbl_reason ? clip(r.dnsbl_reason) : null };
 }
 
 function abuseOf(r: AbuseCols): AbuseContact | null {
