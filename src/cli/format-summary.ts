@@ -13,6 +13,11 @@ export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteR
     `actors    ${s.actorsSeen} seen, ${s.actorsScored} scored this run, ${s.published} published (${s.newlyPublished} new, ${s.expired} expired)`,
     `dnsbl     ${dnsbl.length ? dnsbl.map(([k, v]) => `${k} ${v}`).join(', ') : 'not checked'}`,
   ];
+  if (s.abuse) {
+    const abuse = Object.entries(s.abuse).sort(([a], [b]) => a.localeCompare(b));
+    lines.push(`abuse     ${abuse.length ? abuse.map(([k, v]) => `${k} ${v}`).join(', ') : 'not looked up'}`);
+  }
+  for (const w of s.warnings ?? []) lines.push(`warning   ${w}`);
   const site = extra.site;
   if (site) {
     const f = site.files;

@@ -7,8 +7,9 @@ import { PilloryError } from '../core/errors.ts';
 import { acquireRunLock } from '../snapshot/run-lock.ts';
 import { buildIntoPlace } from '../pipeline/publish-site.ts';
 import { createProgress } from './progress.ts';
+import { doctor } from './doctor.ts';
 
-/** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
+/** Exit codes: 0 ok, 1 unexpected failure (doctor: a problem found), 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
 export async function main(argv: string[]): Promise<number> {
   // `pillory export | head` closes the pipe early: that is a normal end, not a crash
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -54,6 +55,8 @@ export async function main(argv: string[]): Promise<number> {
           unlock();
         }
       }
+      case 'doctor':
+        return await doctor(cfg, out);
       case 'export': {
         for (const row of exportActors(cfg.db)) out(JSON.stringify(row));
         return 0;

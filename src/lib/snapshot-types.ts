@@ -27,6 +27,8 @@ export interface SiteMeta {
   siteName: string;
   geoSources: GeoSource[];
   zoneHealth: ZoneHealth[];
+  /** Optional meta key `dnsbl_policy`: how DNSBL listings count (null when the snapshot does not say). */
+  dnsblPolicy: DnsblPolicy | null;
   /** Optional meta key `redact_hosts` (JSON array): the operator's hosts, removed from user agents and referers. */
   redactHosts: string[];
   /** Optional meta key `data_licence`: the licence of the published lists and reports. */
@@ -38,13 +40,20 @@ export interface SiteMeta {
  * (generatedAt, asOf) and zone health, which change every night. Those pages are reused from the
  * previous build while their own data is unchanged, so they must not show what changes nightly.
  */
-export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence'>;
+export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence' | 'dnsblPolicy'>;
 
 export function pageMetaOf(m: SiteMeta): PageMeta {
   return {
     schemaVersion: m.schemaVersion, publishThreshold: m.publishThreshold, halfLifeDays: m.halfLifeDays, siteName: m.siteName,
-    geoSources: m.geoSources, redactHosts: m.redactHosts, licence: m.licence,
+    geoSources: m.geoSources, redactHosts: m.redactHosts, licence: m.licence, dnsblPolicy: m.dnsblPolicy,
   };
+}
+
+export interface DnsblPolicy {
+  /** Zones the nightly run queries. */
+  zones: string[];
+  pointsPerListing: number;
+  maxPoints: number;
 }
 
 export interface RunSummary {
@@ -144,6 +153,8 @@ export interface ActorReport extends ActorSummary {
   ips: ActorIp[];
   signatures: SignatureRow[];
   dnsbl: DnsblRow[];
+  /** Points the DNSBL listings added to `score` (0 when none) and which lists gave them. */
+  corroboration: { points: number; reason: string | null };
   /** From RDAP when the snapshot has `actors.abuse_email` (and `abuse_source`); null otherwise. */
   abuse: AbuseContact | null;
   /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
@@ -153,6 +164,13 @@ export interface ActorReport extends ActorSummary {
 export interface AbuseContact {
   email: string;
   source: string | null;
+}
+
+/** One abuse mailbox of a network's page and the published addresses it answers for. */
+export interface NetworkAbuseContact {
+  email: string;
+  /** Published actors (worst first) whose RDAP network names this mailbox. */
+  actors: ActorSummary[];
 }
 
 /** Request counts behind the report's charts: per UTC day, per UTC hour of day, per status class. */

@@ -9,7 +9,7 @@ import { redactTarget, redactText } from '../core/redact.ts';
 import { SCHEMA_VERSION } from '../snapshot/schema.ts';
 import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
 import type {
-  AbuseContact, ActorReport, ActorSummary, Activity, AsnGroup, CountryGroup, EvidenceHit, GeoSource,
+  AbuseContact, ActorReport, NetworkAbuseContact, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblPolicy, EvidenceHit, GeoSource,
   Neighbours, ReadingTotals, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
@@ -31,6 +31,7 @@ interface ReportRow extends SummaryRow {
   city: string | null; network_reason: string | null; geo_source: string | null;
   crawler: string | null; crawler_check: string | null;
   abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
+  dnsbl_added: number; dnsbl_reason: string | null;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -137,6 +138,7 @@ export class SnapshotReader {
   #byKey: Map<string, ActorSummary> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
+  #abuseByAsn: Map<number, NetworkAbuseContact[]> | null = null;
   readonly #hasChanges: boolean;
 
   constructor(file: string) {
@@ -164,6 +166,7 @@ export class SnapshotReader {
       ? `SELECT d.actor, CAST(strftime('%s', d.day) AS INTEGER) / 86400 AS d, d.requests AS n FROM json_each(?) k CROSS JOIN actor_days d ON d.actor = k.value ORDER BY d.actor, d.day`
       : `SELECT h.actor, h.ts / ${DAY_MS} AS d, count(*) AS n FROM json_each(?) k CROSS JOIN hits h ON h.actor = k.value GROUP BY h.actor, d ORDER BY h.actor, d`;
     const dropsCol = `, ${col('drops_below_at')}`;
+    const corroborationCols = actorCols.has('dnsbl_added') ? ', a.dnsbl_added, a.dnsbl_reason' : ', 0 AS dnsbl_added, NULL AS dnsbl_reason';
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
@@ -173,7 +176,7 @@ export class SnapshotReader {
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
       actors: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS.replace(/(\w+)/g, 'a.$1')}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
-        a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}
+        a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}${corroborationCols}
         FROM json_each(?) k CROSS JOIN actors a ON a.key = k.value WHERE a.published = 1`),
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
@@ -197,6 +200,10 @@ export class SnapshotReader {
       // of the citing actor, so a bad id can never show another client's request.
       hits: db.prepare<[string], HitRow & { actor: string }>(`SELECT h.id, h.actor, h.ts, h.method, h.path, h.protocol, h.status, h.tag,
         h.referer, h.ua FROM json_each(?) k CROSS JOIN hits h ON h.id = k.value`),
+      abuseContacts: actorCols.has('abuse_email')
+        ? db.prepare<[], { key: string; asn: number; abuse_email: string | null }>(
+          'SELECT key, asn, abuse_email FROM actors WHERE published = 1 AND asn IS NOT NULL AND abuse_email IS NOT NULL')
+        : null,
       dnsbl: db.prepare<[string], { actor: string; zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
         'SELECT d.actor, d.zone, d.status, d.meaning, d.codes, d.abuse, d.checked_at FROM json_each(?) k CROSS JOIN dnsbl d ON d.actor = k.value ORDER BY d.actor, d.zone'),
     };
@@ -208,6 +215,7 @@ export class SnapshotReader {
     const geo = parseJson<unknown>(m.get('geo_sources'), []);
     const hosts = parseJson<unknown>(m.get('redact_hosts'), []);
     const zones = parseJson<unknown>(m.get('zone_health'), []);
+    const policy = parseJson<unknown>(m.get('dnsbl_policy'), null);
     this.#meta = {
       schemaVersion: SCHEMA_VERSION,
       generatedAt: Number(m.get('generated_at') ?? 0),
@@ -217,6 +225,7 @@ export class SnapshotReader {
       siteName: m.get('site_name') ?? 'Pillory',
       geoSources: Array.isArray(geo) ? (geo as GeoSource[]) : [],
       zoneHealth: Array.isArray(zones) ? (zones as ZoneHealth[]) : [],
+      dnsblPolicy: dnsblPolicyOf(policy),
       licence: clip(m.get('data_licence') || DEFAULT_LICENCE),
       redactHosts: Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h !== '').map((h) => h.toLowerCase()) : [],
     };
@@ -312,10 +321,10 @@ export class SnapshotReader {
    * batches: the same objects report() and activity() give, at a fraction of the cost per actor.
    */
   *reports(keys: readonly string[] = this.published().map((a) => a.key), batch = 256): Generator<{ report: ActorReport; activity: Activity }> {
-    const hosts = this.meta().redactHosts;
+    const meta = this.meta();
     for (let i = 0; i < keys.length; i += batch) {
       for (const rows of this.#rowsOf(keys.slice(i, i + batch)).values()) {
-        yield { report: toReport(rows, hosts), activity: toActivity(rows) };
+        yield { report: toReport(rows, meta), activity: toActivity(rows) };
       }
     }
   }
@@ -360,7 +369,7 @@ export class SnapshotReader {
   }
 
   #reportsOf(keys: readonly string[]): Map<string, ActorReport> {
-    return mapValues(this.#rowsOf(keys), (rows) => toReport(rows, this.meta().redactHosts));
+    return mapValues(this.#rowsOf(keys), (rows) => toReport(rows, this.meta()));
   }
 
   #activitiesOf(keys: readonly string[]): Map<string, Activity> {
@@ -421,6 +430,26 @@ export class SnapshotReader {
     return this.#reasons;
   }
 
+  /** The abuse mailboxes (from RDAP) of a network's published addresses, most addresses first. */
+  abuseContacts(asn: number): NetworkAbuseContact[] {
+    if (!this.#abuseByAsn) {
+      const m = new Map<number, Map<string, ActorSummary[]>>();
+      for (const r of this.#stmts.abuseContacts?.all() ?? []) {
+        const contact = abuseOf({ abuse_email: r.abuse_email, abuse_source: null });
+        const actor = this.summary(slugOf(r.key));
+        if (!contact || !actor) continue;
+        const byEmail = m.get(r.asn) ?? new Map<string, ActorSummary[]>();
+        push(byEmail, contact.email, actor);
+        m.set(r.asn, byEmail);
+      }
+      const order = new Map(this.published().map((a, i) => [a.key, i]));
+      this.#abuseByAsn = new Map([...m].map(([n, byEmail]) => [n, [...byEmail]
+        .map(([email, actors]) => ({ email, actors: actors.sort((a, b) => order.get(a.key)! - order.get(b.key)!) }))
+        .sort((a, b) => b.actors.length - a.actors.length || a.email.localeCompare(b.email))]));
+    }
+    return this.#abuseByAsn.get(asn) ?? [];
+  }
+
   /** Actors first published by the newest run. */
   added(): ActorSummary[] {
     const run = this.lastRun();
@@ -454,8 +483,11 @@ interface ActorRows {
   statuses: { c: number; n: number }[];
 }
 
-function toReport(rows: ActorRows, hosts: readonly string[]): ActorReport {
+function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPolicy'>): ActorReport {
   const r = rows.actor;
+  const hosts = meta.redactHosts;
+  // only the zones the snapshot was last checked against: a row of a zone since dropped or retired is no vote
+  const zones = meta.dnsblPolicy?.zones;
   return {
     ...toSummary(r),
     rawScore: r.raw_score,
@@ -481,7 +513,7 @@ function toReport(rows: ActorRows, hosts: readonly string[]): ActorReport {
       lastTs: s.last_ts,
       evidence: rows.evidence[n]!.map((h) => toHit(h, hosts)),
     })),
-    dnsbl: rows.dnsbl.map((d) => ({
+    dnsbl: rows.dnsbl.filter((d) => !zones || zones.includes(d.zone)).map((d) => ({
       zone: d.zone,
       status: oneOf(d.status, DNSBL_STATUSES, 'error'),
       meaning: clip(d.meaning),
@@ -489,6 +521,7 @@ function toReport(rows: ActorRows, hosts: readonly string[]): ActorReport {
       abuse: d.abuse === 1,
       checkedAt: d.checked_at,
     })),
+    corroboration: corroborationOf(r),
     abuse: abuseOf(r),
     dropsBelowAt: r.drops_below_at,
   };
@@ -512,6 +545,22 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
   const list = m.get(k);
   if (list) list.push(v);
   else m.set(k, [v]);
+}
+
+function dnsblPolicyOf(v: unknown): DnsblPolicy | null {
+  if (!v || typeof v !== 'object') return null;
+  const p = v as Record<string, unknown>;
+  const n = (x: unknown) => (Number.isSafeInteger(x) && (x as number) >= 0 && (x as number) <= 100 ? (x as number) : null);
+  const perListing = n(p['pointsPerListing']);
+  const max = n(p['maxPoints']);
+  if (perListing === null || max === null || !Array.isArray(p['zones'])) return null;
+  const zones = p['zones'].filter((z): z is string => typeof z === 'string' && /^[a-z0-9.-]{1,253}$/.test(z));
+  return { zones, pointsPerListing: perListing, maxPoints: max };
+}
+
+function corroborationOf(r: { score: number; dnsbl_added: number; dnsbl_reason: string | null }): { points: number; reason: string | null } {
+  const points = Number.isSafeInteger(r.dnsbl_added) ? Math.max(0, Math.min(r.dnsbl_added, r.score)) : 0;
+  return { points, reason: points > 0 && r.dnsbl_reason ? clip(r.dnsbl_reason) : null };
 }
 
 function abuseOf(r: AbuseCols): AbuseContact | null {

@@ -13,7 +13,9 @@ import { ingestStage, dropOutsideWindow } from './stage-ingest.ts';
 import { scoreActors } from './stage-score.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
 import { decideAll } from './stage-publish.ts';
-import { dnsblStage } from './stage-dnsbl.ts';
+import { applyDnsblCorroboration, dnsblStage } from './stage-dnsbl.ts';
+import { abuseStage } from './stage-abuse.ts';
+import { loadZones, selectZones } from '../dnsbl/zones.ts';
 import { pruneHits } from './stage-retention.ts';
 
 const DAY = 86_400_000;
@@ -25,6 +27,8 @@ export interface NightlyDeps {
   progress?: Progress;
   /** A DNS client for crawler checks and DNSBLs; default: one on the configured/system resolver. */
   dns?: DnsClient;
+  /** HTTP client for RDAP abuse contacts; default: the global fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface NightlySummary {
@@ -38,6 +42,10 @@ export interface NightlySummary {
   newlyPublished: number;
   expired: number;
   dnsbl: Record<string, number>;
+  /** RDAP abuse-contact lookups by outcome (found, no_contact, error, cached, none, deferred); empty when none ran. */
+  abuse?: Record<string, number>;
+  /** What the operator must hear about (e.g. a DNSBL zone unusable this run). */
+  warnings?: string[];
   stageMs: Record<string, number>;
   /** Highest resident memory seen while each stage ran, in MB (sampled every 50 ms and at the end). */
   stageRssMb: Record<string, number>;
@@ -86,12 +94,16 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
     dropOutsideWindow(db, runId, windowStart, ingest.counts);
 
     const scored = await timed('score', () => scoreActors(db, touched, { rules, crawlers, windowStart, asOf, now: startedAt }));
-    const geo = await timed('enrich-open', () => openGeo({ city: cfg.geo.city, asn: cfg.geo.asn }));
+    const geo = await timed('enrich-open', () => openGeo({ city: cfg.geo.city, asn: cfg.geo.asn, country: cfg.geo.country, torExitList: cfg.geo.torExitList }));
     await timed('enrich', () => enrichActors(db, touched, geo));
     const dns = cfg.offline ? null : (deps.dns ?? createDnsClient({ resolver: cfg.resolver, timeoutMs: cfg.dnsbl.timeoutMs }));
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
     const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf));
-    const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns)) : {};
+    const warnings: string[] = [];
+    const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns, { warn: (l) => { warnings.push(l); deps.log(l); } })) : {};
+    // offline runs keep the corroboration of the last lookups on record
+    applyDnsblCorroboration(db);
+    const abuseCounts = cfg.offline || !cfg.rdap.enabled ? {} : await timed('abuse', () => abuseStage(db, cfg, { now: deps.now, fetch: deps.fetch, warn: (l) => { warnings.push(l); deps.log(l); } }));
     await timed('retention', () => pruneHits(db, touched, windowStart, cfg.maxHitsPerActor));
 
     const finishedAt = deps.now();
@@ -106,6 +118,8 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       site_name: cfg.site.name,
       site_url: cfg.site.url,
       geo_sources: JSON.stringify(geo.sources()),
+      // the methodology page says how listings count; zones as resolved from the config (all-active expanded)
+      dnsbl_policy: JSON.stringify({ zones: selectZones(cfg.dnsbl.zones, loadZones()).map((z) => z.zone), pointsPerListing: cfg.dnsbl.pointsPerListing, maxPoints: cfg.dnsbl.maxPoints }),
       // the site redacts these from user agents and referers too
       redact_hosts: JSON.stringify(cfg.redact.hosts.map((h) => h.toLowerCase())),
     });
@@ -114,7 +128,8 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       copy,
       summary: {
         runId, asOf, files: paths.length, lines: ingest.counts, actorsSeen, actorsScored: scored,
-        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb,
+        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, abuse: abuseCounts, warnings,
+        stageMs, stageRssMb,
       },
     };
   } catch (e) {

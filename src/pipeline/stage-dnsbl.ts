@@ -4,6 +4,7 @@ import type { DnsClient } from '../dns/dns-client.ts';
 import { checkDnsbl } from '../dnsbl/check-dnsbl.ts';
 import { loadZones, selectZones, type Zone } from '../dnsbl/zones.ts';
 import { setMeta } from '../snapshot/working-copy.ts';
+import { MAX_SCORE, verdictOf } from '../score/score.ts';
 
 const HOUR = 3_600_000;
 
@@ -22,18 +23,21 @@ export function isFresh(row: CachedRow | undefined, ttlMs: number, now: number):
 }
 
 /**
- * DNSBL outcomes for published actors (IPv6 networks are queried by their network address). Only
+ * DNSBL outcomes for published actors (an IPv6 network by the address seen most in it). Only
  * pairs whose cached result is missing, failed or older than the zone's TTL are queried; rows of
  * zones no longer configured are dropped. Returns counts by status, plus `cached` (reused results).
  */
 export async function dnsblStage(
-  db: Db, cfg: Config, dns: DnsClient, opts: { now?: () => number; zonesFile?: string } = {},
+  db: Db, cfg: Config, dns: DnsClient, opts: { now?: () => number; zonesFile?: string; warn?: (line: string) => void } = {},
 ): Promise<Record<string, number>> {
   const now = opts.now ?? Date.now;
   const zones = selectZones(cfg.dnsbl.zones, loadZones(opts.zonesFile));
   const ttl = new Map(zones.map((z) => [z.zone, zoneTtlMs(z, cfg.dnsbl)]));
   const keys = db.prepare(`SELECT key FROM actors WHERE published = 1 ORDER BY key`).pluck().all() as string[];
-  const keyOf = new Map(keys.map((k) => [k.split('/')[0]!, k] as const));
+  // an IPv6 network is asked about its busiest address seen: lists name addresses, and the network's
+  // first address (…::) is one nobody uses
+  const seen = db.prepare(`SELECT ip FROM actor_ips WHERE actor = ? ORDER BY requests DESC, ip LIMIT 1`).pluck();
+  const keyOf = new Map(keys.map((k) => [k.includes('/') ? ((seen.get(k) as string | undefined) ?? k.split('/')[0]!) : k, k] as const));
   const cached = new Map<string, CachedRow>();
   for (const r of db.prepare(`SELECT d.actor, d.zone, d.status, d.checked_at FROM dnsbl d JOIN actors a ON a.key = d.actor WHERE a.published = 1`).iterate() as Iterable<CachedRow>) {
     cached.set(`${r.actor} ${r.zone}`, r);
@@ -60,6 +64,8 @@ export async function dnsblStage(
     setMeta(db, { zone_health: JSON.stringify(health) });
     recordDnsblCorroboration(db, cfg.dnsbl);
   })();
+  // a zone that cannot be used makes every result of its an error: the operator must hear of it
+  for (const h of health) if (!h.ok) opts.warn?.(`DNSBL zone ${h.zone} unusable this run: ${h.detail}`);
   return counts;
 }
 
@@ -82,4 +88,28 @@ export function recordDnsblCorroboration(db: Db, cfg: Pick<Config['dnsbl'], 'poi
     const points = Math.min(cfg.maxPoints, zones.length * cfg.pointsPerListing);
     if (points > 0) up.run(points, `listed for abuse by ${zones.join(', ')}`, actor);
   }
+}
+
+/**
+ * Today's score of each published actor: the evidence score decideAll() wrote, plus its DNSBL
+ * corroboration (dnsbl_points), never above 100. What was added is kept in dnsbl_added so the page's
+ * breakdown adds up. Listings never publish an address nor keep a page up: publication was decided on
+ * the evidence alone, and only published actors get points. Run after decideAll() on every run.
+ */
+export function applyDnsblCorroboration(db: Db): number {
+  const rows = db.prepare(`SELECT key, score, published, dnsbl_points, dnsbl_added FROM actors WHERE dnsbl_added <> 0 OR (published = 1 AND dnsbl_points > 0)`).all() as
+    { key: string; score: number; published: number; dnsbl_points: number; dnsbl_added: number }[];
+  const up = db.prepare(`UPDATE actors SET score = ?, verdict = ?, dnsbl_added = ? WHERE key = ?`);
+  let n = 0;
+  db.transaction(() => {
+    for (const r of rows) {
+      // decideAll() reset dnsbl_added with the evidence score; a second call in one run must not add twice
+      const evidence = r.score - r.dnsbl_added;
+      const added = r.published === 1 ? Math.max(0, Math.min(r.dnsbl_points, MAX_SCORE - evidence)) : 0;
+      const score = evidence + added;
+      up.run(score, verdictOf(score), added, r.key);
+      if (added > 0) n++;
+    }
+  })();
+  return n;
 }

@@ -30,8 +30,9 @@ export function decideAll(db: Db, cfg: Config, allowlist: BlockList, asOf: numbe
   const rows = db.prepare(`SELECT key, raw_score, last_offence, published, first_published, crawler, crawler_check, network_type, scanner, status, expired_at FROM actors`).all() as Row[];
   const distinctUas = db.prepare(`SELECT count(DISTINCT ua) FROM hits WHERE actor = ?`).pluck();
   const critical = db.prepare(`SELECT 1 FROM signatures WHERE actor = ? AND severity = 'critical' LIMIT 1`).pluck();
+  // the score written here is the evidence alone; DNSBL corroboration is added after the lookups (stage-dnsbl)
   const up = db.prepare(`UPDATE actors SET score=?, verdict=?, published=?, excluded=?, first_published=?, drops_below_at=?,
-    status=?, expired_at=?, in_blocklist=?, shared=?, shared_reason=? WHERE key=?`);
+    status=?, expired_at=?, in_blocklist=?, shared=?, shared_reason=?, dnsbl_added=0 WHERE key=?`);
   let published = 0;
   let newlyPublished = 0;
   let expired = 0;

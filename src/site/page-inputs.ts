@@ -3,7 +3,7 @@
 // whether a page would change by hashing its input: same input, same code, same bytes.
 import { createHash } from 'node:crypto';
 import type { SnapshotReader } from '../lib/snapshot.ts';
-import { pageMetaOf, type ActorReport, type ActorSummary, type Activity, type Neighbours, type PageMeta } from '../lib/snapshot-types.ts';
+import { pageMetaOf, type ActorReport, type ActorSummary, type Activity, type NetworkAbuseContact, type Neighbours, type PageMeta } from '../lib/snapshot-types.ts';
 import { agesOutAt } from './expiry.ts';
 import { EXPORT_FILES } from './blocklist-formats.ts';
 import { exportInput } from './export-data.ts';
@@ -25,6 +25,11 @@ export interface GroupPageInput {
   actors: ActorSummary[];
 }
 
+export interface AsnPageInput extends GroupPageInput {
+  /** The network's abuse mailboxes, from its published actors' RDAP contacts. */
+  contacts: NetworkAbuseContact[];
+}
+
 export function reportPageInput(reader: SnapshotReader, slug: string): ReportPageInput | null {
   const report = reader.report(slug);
   if (!report) return null;
@@ -36,8 +41,8 @@ export function countryPageInput(reader: SnapshotReader, code: string): GroupPag
   return { meta: pageMetaOf(reader.meta()), actors: reader.byCountry(code) };
 }
 
-export function asnPageInput(reader: SnapshotReader, asn: number): GroupPageInput {
-  return { meta: pageMetaOf(reader.meta()), actors: reader.byAsn(asn) };
+export function asnPageInput(reader: SnapshotReader, asn: number): AsnPageInput {
+  return { meta: pageMetaOf(reader.meta()), actors: reader.byAsn(asn), contacts: reader.abuseContacts(asn) };
 }
 
 /** A tracked page (or group of export files) and the files it writes, relative to the site root. */

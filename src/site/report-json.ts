@@ -33,6 +33,7 @@ export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence'>, 
       last: iso(s.lastTs),
       evidence: s.evidence.map((h) => ({ time: iso(h.ts), method: h.method, path: h.request, status: h.status })),
     })),
+    dnsbl_points: r.corroboration.points,
     dnsbl: r.dnsbl.map((d) => ({ zone: d.zone, status: d.status, meaning: d.meaning, codes: d.codes, abuse: d.abuse, checked: iso(d.checkedAt) })),
     redaction: 'Query values, e-mail addresses, tokens and the reporting site\'s host names are removed from paths.',
   };

@@ -1,6 +1,7 @@
 // The signature table must add up to the score shown in the header. Rules of one family count once
-// (the strongest), the sum is capped at 100, and decay since the last offence takes the rest; each
-// adjustment is its own row so the reader can check the arithmetic.
+// (the strongest), the sum is capped at 100, decay since the last offence takes the rest, and DNS
+// blocklist corroboration adds what the pipeline added; each adjustment is its own row so the reader
+// can check the arithmetic.
 import type { SignatureRow } from '../lib/snapshot-types.ts';
 
 export interface BreakdownLine {
@@ -18,10 +19,13 @@ export interface Breakdown {
   cap: number;
   /** Negative adjustment from decay (0 when none). */
   decay: number;
+  /** Points added by DNSBL listings that mean abuse (0 when none). */
+  corroboration: number;
   total: number;
 }
 
-export function scoreBreakdown(signatures: readonly SignatureRow[], score: number): Breakdown {
+/** `corroboration`: the part of `score` that DNSBL listings added (ActorReport.corroboration.points). */
+export function scoreBreakdown(signatures: readonly SignatureRow[], score: number, corroboration = 0): Breakdown {
   const best = new Map<string, SignatureRow>();
   for (const s of signatures) {
     const cur = best.get(s.family);
@@ -34,7 +38,8 @@ export function scoreBreakdown(signatures: readonly SignatureRow[], score: numbe
   const sum = lines.reduce((n, l) => n + l.counted, 0);
   const capped = Math.min(100, sum);
   const cap = capped - sum;
+  const added = Math.max(0, Math.min(corroboration, score));
   // decay only ever lowers the score; a snapshot whose score exceeds its evidence shows it as-is
-  const decay = Math.min(0, score - capped);
-  return { lines, sum, cap, decay, total: capped + decay };
+  const decay = Math.min(0, score - added - capped);
+  return { lines, sum, cap, decay, corroboration: added, total: capped + decay + added };
 }

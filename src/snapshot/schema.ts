@@ -83,6 +83,7 @@ CREATE TABLE IF NOT EXISTS actors (
   updated_at      INTEGER NOT NULL,
   dnsbl_points    INTEGER NOT NULL DEFAULT 0, -- corroboration from abuse listings (stage-dnsbl), capped
   dnsbl_reason    TEXT,               -- "listed for abuse by zen.spamhaus.org (XBL: …)", null when 0 points
+  dnsbl_added     INTEGER NOT NULL DEFAULT 0, -- of dnsbl_points, what today's score includes (published actors; cut at 100)
   abuse_email     TEXT,               -- the network's abuse mailbox from RDAP, null when none was found
   abuse_source    TEXT,               -- "RDAP rdap.db.ripe.net, network 192.0.2.0 - 192.0.2.255 (EXAMPLE-NET)"
   abuse_network   TEXT,               -- key of the abuse table row the contact came from

@@ -66,6 +66,7 @@ function initSchema(db: Db, livePath: string): void {
   db.exec(SCHEMA_SQL);
   addMissingColumns(db, 'actors', {
     dnsbl_points: 'INTEGER NOT NULL DEFAULT 0', dnsbl_reason: 'TEXT', abuse_email: 'TEXT', abuse_source: 'TEXT', abuse_network: 'TEXT',
+    dnsbl_added: 'INTEGER NOT NULL DEFAULT 0',
   });
   addMissingColumns(db, 'actors', {
     peak_at: 'INTEGER', drops_below_at: 'INTEGER', status: "TEXT NOT NULL DEFAULT 'none'", expired_at: 'INTEGER',

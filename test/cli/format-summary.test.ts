@@ -24,6 +24,19 @@ describe('formatSummary', () => {
     ]);
   });
 
+  it('adds the abuse-contact counts and one line per warning', () => {
+    const lines = formatSummary({
+      runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
+      published: 0, newlyPublished: 0, expired: 0, dnsbl: { error: 2 }, abuse: { found: 3, cached: 1 },
+      warnings: ['DNSBL zone zen.spamhaus.org unusable this run: resolver refused'], stageMs: {}, stageRssMb: {},
+    });
+    expect(lines.slice(3, 6)).toEqual([
+      'dnsbl     error 2',
+      'abuse     cached 1, found 3',
+      'warning   DNSBL zone zen.spamhaus.org unusable this run: resolver refused',
+    ]);
+  });
+
   it('says "not checked" when no DNSBL lookup ran', () => {
     const lines = formatSummary({
       runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,

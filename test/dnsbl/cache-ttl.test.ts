@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.ts';
-import { dnsblStage, isFresh, zoneTtlMs, recordDnsblCorroboration } from '../../src/pipeline/stage-dnsbl.ts';
+import { applyDnsblCorroboration, dnsblStage, isFresh, zoneTtlMs, recordDnsblCorroboration } from '../../src/pipeline/stage-dnsbl.ts';
 import { loadZones } from '../../src/dnsbl/zones.ts';
 import { createDnsClient } from '../../src/dns/dns-client.ts';
 import { startLocalDns, type LocalDns, type Reply } from '../dns/local-dns-server.ts';
@@ -102,6 +102,23 @@ describe('dnsblStage reuses fresh results and asks only what is due', () => {
   });
 });
 
+describe('dnsblStage and IPv6 networks', () => {
+  it('asks about the busiest address seen in a /64 and files the answer under the network', async () => {
+    const copy = snapshotWithActors(['2001:db8:1:2::/64']);
+    const ip = copy.db.prepare(`INSERT INTO actor_ips VALUES ('2001:db8:1:2::/64', ?, ?, 0, 0)`);
+    ip.run('2001:db8:1:2::5', 3);
+    ip.run('2001:db8:1:2:aaaa::1', 1);
+    const name = `5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.${ZEN}`;
+    listed = { [name]: '127.0.0.4' };
+    dns.queries.length = 0;
+    expect(await dnsblStage(copy.db, cfgWith({ zones: [ZEN] }), clientFor(), { now: () => T0 })).toEqual({ listed: 1 });
+    expect(addressQueries()).toEqual([`A ${name}`]);
+    expect(copy.db.prepare(`SELECT actor, status FROM dnsbl`).all()).toEqual([{ actor: '2001:db8:1:2::/64', status: 'listed' }]);
+    listed = {};
+    copy.discard();
+  });
+});
+
 describe('DNSBL corroboration points (only listings that mean abuse)', () => {
   it.each([
     ['XBL (exploited host) on zen', { [`40.2.0.192.${ZEN}`]: '127.0.0.4' }, 5, `listed for abuse by ${ZEN} (XBL: exploited host (malware, botnet, open proxy))`],
@@ -126,6 +143,48 @@ describe('DNSBL corroboration points (only listings that mean abuse)', () => {
     copy.db.prepare(`DELETE FROM dnsbl`).run();
     recordDnsblCorroboration(copy.db, { pointsPerListing: 5, maxPoints: 12 });
     expect(copy.db.prepare(`SELECT dnsbl_points, dnsbl_reason FROM actors`).get()).toEqual({ dnsbl_points: 0, dnsbl_reason: null });
+    copy.discard();
+  });
+});
+
+describe('applyDnsblCorroboration: the points reach the score of published actors only', () => {
+  const setup = () => {
+    const copy = snapshotWithActors(['192.0.2.50', '192.0.2.51', '192.0.2.52'], ['192.0.2.52']);
+    const set = copy.db.prepare(`UPDATE actors SET score = ?, dnsbl_points = ? WHERE key = ?`);
+    set.run(62, 10, '192.0.2.50');
+    set.run(95, 10, '192.0.2.51');
+    set.run(55, 10, '192.0.2.52');
+    return copy;
+  };
+  const rows = (db: import('../../src/snapshot/working-copy.ts').Db) =>
+    db.prepare(`SELECT key, score, verdict, dnsbl_added FROM actors ORDER BY key`).all();
+
+  it('adds them up to 100, sets the verdict, leaves unpublished actors alone, and adds only once per run', () => {
+    const copy = setup();
+    expect(applyDnsblCorroboration(copy.db)).toBe(2);
+    const want = [
+      { key: '192.0.2.50', score: 72, verdict: 'high', dnsbl_added: 10 },
+      { key: '192.0.2.51', score: 100, verdict: 'critical', dnsbl_added: 5 },
+      // a listing never publishes an address: 55 + 10 would pass 60, but it is not published
+      { key: '192.0.2.52', score: 55, verdict: 'high', dnsbl_added: 0 },
+    ];
+    expect(rows(copy.db)).toEqual(want);
+    applyDnsblCorroboration(copy.db);
+    expect(rows(copy.db)).toEqual(want);
+    copy.discard();
+  });
+
+  it('takes the points back when the listing goes or the actor is no longer published', () => {
+    const copy = setup();
+    applyDnsblCorroboration(copy.db);
+    copy.db.prepare(`UPDATE actors SET dnsbl_points = 0 WHERE key = '192.0.2.50'`).run();
+    copy.db.prepare(`UPDATE actors SET published = 0 WHERE key = '192.0.2.51'`).run();
+    applyDnsblCorroboration(copy.db);
+    expect(rows(copy.db)).toEqual([
+      { key: '192.0.2.50', score: 62, verdict: 'high', dnsbl_added: 0 },
+      { key: '192.0.2.51', score: 95, verdict: 'critical', dnsbl_added: 0 },
+      { key: '192.0.2.52', score: 55, verdict: 'high', dnsbl_added: 0 },
+    ]);
     copy.discard();
   });
 });

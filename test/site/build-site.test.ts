@@ -173,10 +173,71 @@ describe('buildSite on the fixture snapshot', () => {
     expect(files.filter((f) => f.startsWith('search/v6/'))).toEqual(['search/v6/20010db8.json']);
   });
 
-  it('shows the abuse contact as a mailto link with only address and subject, and says so when there is none', () => {
-    expect(read('ip/192.0.2.10/index.html')).toContain(`<a href="mailto:${FIXTURE.abuse.email}?subject=Abuse%20report%3A%20192.0.2.10%20(critical%2C%20score%2092%2F100)">${FIXTURE.abuse.email}</a>`);
+  it('shows the abuse contact as a ready mailto link (subject, short factual body, the report URL), and says so when there is none', () => {
+    const html = read('ip/192.0.2.10/index.html');
+    const href = html.match(/href="(mailto:[^"]*)"/)![1]!.replaceAll('&#38;', '&').replaceAll('&amp;', '&');
+    const url = new URL(href);
+    expect(url.pathname).toBe(FIXTURE.abuse.email);
+    expect(url.searchParams.get('subject')).toBe('Abuse report: 192.0.2.10 (critical, score 92/100)');
+    expect(url.searchParams.get('body')).toBe([
+      'Hello,', '',
+      '192.0.2.10 (AS64500) sent 7 requests to our web server between 2026-11-20 04:55:11 UTC and 2026-11-20 05:01:11 UTC: ' +
+        'Secret file theft, CMS scanning, Injection attempts, Port scanning. Score 92/100 (critical).',
+      '', `Report with every request as evidence: ${SITE}/ip/192.0.2.10/`, '', 'Please investigate this host.', '', '— Pillory Test',
+    ].join('\r\n'));
+    // the link carries no log text (the fixture's request lines hold script payloads and the operator's host)
+    expect(decodeURIComponent(href)).not.toMatch(/wp-login|<|operator\.example|SECRET/);
     expect(read('ip/192.0.2.77/index.html')).toContain('no abuse contact found');
-    for (const f of htmlFiles()) expect(read(f).match(/href="mailto:[^"]*"/g) ?? [], f).toHaveLength(f === 'ip/192.0.2.10/index.html' ? 1 : 0);
+    for (const f of htmlFiles()) {
+      const want = f === 'ip/192.0.2.10/index.html' || f === 'asn/64500/index.html' ? 2 : 0;
+      expect(read(f).match(/href="mailto:[^"]*"/g) ?? [], f).toHaveLength(want);
+    }
+  });
+
+  it('shows the network\'s abuse desk on its ASN page with a "report these addresses" e-mail', () => {
+    const html = plain(read('asn/64500/index.html'));
+    const href = html.match(/href="(mailto:[^"]*)"/)![1]!.replaceAll('&#38;', '&').replaceAll('&amp;', '&');
+    const url = new URL(href);
+    expect(url.pathname).toBe(FIXTURE.abuse.email);
+    expect(url.searchParams.get('subject')).toBe('Abuse report: 1 address in AS64500');
+    expect(url.searchParams.get('body')).toContain(`  192.0.2.10  score 92/100 (critical), last seen 2026-11-20 05:01:11 UTC  ${SITE}/ip/192.0.2.10/`);
+    // 192.0.2.77's contact is not a plain address: it is left out, never linked
+    expect(url.searchParams.get('body')).not.toContain('192.0.2.77');
+    expect(html).toContain('(from the registry\'s RDAP record; 1 published address)');
+    expect(plain(read('asn/64502/index.html'))).toContain('No abuse contact found for this network\'s published addresses.');
+  });
+
+  it('adds DNSBL corroboration as its own row so the table still adds up to the score', () => {
+    const html = plain(read(`ip/${FIXTURE.net6.slug}/index.html`));
+    expect(html).toContain(`<td colspan="4">DNS blocklist corroboration: listed for abuse by zen.example.org (exploited host or proxy) (<a href="/methodology/#dnsbl">how</a>)</td><td class="num">+${FIXTURE.net6.dnsblAdded}</td>`);
+    expect(html).toContain(`<tr class="sum"><th colspan="4">Σ score</th><th class="num">${FIXTURE.net6.score}</th></tr>`);
+    expect(JSON.parse(read(`ip/${FIXTURE.net6.slug}.json`)).dnsbl_points).toBe(FIXTURE.net6.dnsblAdded);
+    expect(plain(read('ip/192.0.2.10/index.html'))).not.toContain('DNS blocklist corroboration');
+  });
+
+  it('dnsbl-02/03/05 on the page: an address whose lookups all failed is "not checked", a dropped or retired zone is not shown', () => {
+    const corpus = plain(read('ip/192.0.2.77/index.html'));
+    expect(corpus).toContain('<p>Not checked: no blocklist answered (2 could not be checked). This is not a clean result.</p>');
+    expect(corpus).toContain('<td class="dnsbl-error">not checked</td> <td>zone unavailable this run: test point 127.0.0.1 is listed</td>');
+    expect(corpus).not.toContain('not listed');
+    const v4 = plain(read('ip/192.0.2.10/index.html'));
+    expect(v4).toContain('<p>Listed by 2 of the 3 lists that answered (1 for abuse, 1 as policy or range listings); 1 could not be checked; 1 does not cover this address family.</p>');
+    expect(v4).not.toContain('sorbs');
+    expect(v4).toContain('<td class="dnsbl-skipped">not applicable</td>');
+  });
+
+  it('names each geo database with its build date and the notice its licence needs, on every page', () => {
+    for (const f of htmlFiles()) {
+      expect(plain(read(f)), f).toContain('<p class="attribution"><a href="https://db-ip.com" rel="noopener">IP Geolocation by DB-IP</a> (CC BY 4.0) <span class="muted">— DB-IP Lite City 2026-06, built 2026-06-01</span></p>');
+      expect(plain(read(f)), f).toContain('<a href="https://github.com/sapics/ip-location-db" rel="noopener">ASN data by RouteViews, NRO and DB-IP, compiled by ip-location-db</a> (CC BY 4.0) <span class="muted">— ip-location-db ASN, built 2026-06-17</span>');
+    }
+  });
+
+  it('the methodology page says how DNSBL listings count', () => {
+    const html = plain(read('methodology/index.html'));
+    expect(html).toContain('<h2 id="dnsbl">DNS blocklists</h2>');
+    expect(html).toContain('Each list that lists the address for abuse adds 5 points, at most 10 in all');
+    expect(html).toContain('policy lists such as Spamhaus PBL');
   });
 
   it('generates the methodology page from the rules in data/rules', () => {
@@ -204,8 +265,8 @@ describe('buildSite on the fixture snapshot', () => {
     expect(read('ip/192.0.2.10/index.html')).not.toContain('03:05:00');
   });
 
-  it('says "Not checked." for DNSBL when the actor has no rows, never "clean"', () => {
-    expect(read('ip/2001-db8--1/index.html')).toContain('<p>Not checked.</p>');
+  it('says "Not checked" for DNSBL when the actor has no rows, never "clean"', () => {
+    expect(read('ip/2001-db8--1/index.html')).toContain('<p>Not checked: no blocklist was queried for this address.</p>');
     expect(read('ip/192.0.2.10/index.html')).not.toMatch(/\bclean\b(?! result)/);
   });
 });

@@ -37,12 +37,24 @@ describe('blockLinesFor', () => {
 });
 
 describe('attributionsFor', () => {
-  const src = (name: string, licence: string): GeoSource => ({ kind: 'city', name, buildDate: '', records: 0, licence, url: '', attribution: '' });
+  const src = (name: string, licence: string, kind = 'city', buildDate = ''): GeoSource => ({ kind, name, buildDate, records: 0, licence, url: '', attribution: '' });
+  const GEOLITE = 'This product includes GeoLite2 data created by MaxMind, available from https://www.maxmind.com';
   it.each([
     [[src('DB-IP Lite City 2026-06', 'CC-BY-4.0')], ['IP Geolocation by DB-IP']],
-    [[src('GeoLite2-City', 'MaxMind EULA')], []],
+    // the GeoLite2 EULA requires its sentence wherever the data is shown
+    [[src('GeoLite2-City', 'GeoLite2 End User License Agreement'), src('GeoLite2-ASN', 'GeoLite2 End User License Agreement', 'asn')], [GEOLITE]],
+    [[src('GeoIP2-City', 'MaxMind GeoIP2 End User License Agreement')], ['IP geolocation by MaxMind GeoIP2']],
+    [[src('DB-IP Lite City', 'CC-BY-4.0'), src('ip-location-db ASN (RouteViews, NRO, DB-IP)', 'CC-BY-4.0', 'asn')], ['IP Geolocation by DB-IP', 'ASN data by RouteViews, NRO and DB-IP, compiled by ip-location-db']],
     [[], []],
   ])('%o → %o', (sources, want) => {
     expect(attributionsFor(sources).map((a) => a.text)).toEqual(want);
+  });
+
+  it('names each database with its build date, and links only to constant addresses', () => {
+    const a = attributionsFor([src('GeoLite2-City', 'x', 'city', '2026-11-28'), src('GeoLite2-ASN', 'x', 'asn', 'not a date'), src('DB-IP Lite City', 'x', 'city', '2026-06-05')]);
+    expect(a).toEqual([
+      { text: GEOLITE, href: 'https://www.maxmind.com', licence: 'GeoLite2 EULA', sources: ['GeoLite2-City, built 2026-11-28', 'GeoLite2-ASN, build date unknown'] },
+      { text: 'IP Geolocation by DB-IP', href: 'https://db-ip.com', licence: 'CC BY 4.0', sources: ['DB-IP Lite City, built 2026-06-05'] },
+    ]);
   });
 });

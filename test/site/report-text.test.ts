@@ -1,7 +1,8 @@
 // The written analysis, the abuse e-mail and the expiry date are built from facts only.
 import { describe, expect, it } from 'vitest';
 import { analysisFor } from '../../src/site/analysis.ts';
-import { abuseEmailText } from '../../src/site/abuse-email.ts';
+import { abuseEmailText, abuseMailBody, abuseMailto, networkAbuseMail } from '../../src/site/abuse-email.ts';
+import { dnsblSummary } from '../../src/site/dnsbl-summary.ts';
 import { agesOutAt } from '../../src/site/expiry.ts';
 import { prefixOf } from '../../src/lib/prefix.ts';
 import { noteParagraphs } from '../../src/site/rule-notes.ts';
@@ -12,7 +13,7 @@ const report: ActorReport = {
   key: '192.0.2.10', slug: '192.0.2.10', family: 4, requests: 20, firstSeen: T, lastSeen: T + 3 * 3600_000, score: 75, verdict: 'high',
   country: 'NL', countryName: 'Netherlands', asn: 64500, org: 'Example Hosting', networkType: 'hosting', firstPublished: T,
   rawScore: 75, peakScore: 75, lastOffence: T + 3 * 3600_000, region: null, city: null, networkReason: null, geoSource: null,
-  crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null,
+  crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null, corroboration: { points: 0, reason: null },
   signatures: [
     { ruleId: 'secret-file-probe', family: 's', label: 'secret-file-probe', title: 'Secret file probing', description: '', points: 40, severity: 'high', count: 12, firstTs: T, lastTs: T, evidence: [
       { id: 1, ts: T, method: 'GET', request: '/.env', protocol: 'HTTP/1.1', status: 404, tag: null, referer: '(none)', userAgent: 'x' },
@@ -53,6 +54,50 @@ describe('abuseEmailText', () => {
     expect(m.body).toContain('192.0.2.10, announced by AS64500 (Example Hosting), sent 20 requests to our web server between 2026-11-20 04:00:00 UTC and 2026-11-20 07:00:00 UTC.');
     expect(m.body).toContain('  2026-11-20 04:00:00 UTC  GET /.env  → 404  [secret-file-probe]');
     expect(m.body).toContain('Full report with every signature and the evidence behind it: https://r.example/ip/192.0.2.10/');
+  });
+});
+
+describe('the mailto: link of a report', () => {
+  it('has a short factual body: counts, times, labels, score and the report URL; no request line', () => {
+    const body = abuseMailBody(report, 'https://r.example/ip/192.0.2.10/', 'Site', title);
+    expect(body.split('\r\n')).toEqual([
+      'Hello,', '',
+      '192.0.2.10 (AS64500) sent 20 requests to our web server between 2026-11-20 04:00:00 UTC and 2026-11-20 07:00:00 UTC: Secret and backup file probing, Request burst. Score 75/100 (high).',
+      '', 'Report with every request as evidence: https://r.example/ip/192.0.2.10/', '', 'Please investigate this host.', '', '— Site',
+    ]);
+    expect(body).not.toContain('/.env');
+  });
+
+  it('percent-encodes subject and body so no header can be added (RFC 6068)', () => {
+    const href = abuseMailto('abuse@example.net', 'a&cc=x@evil.example', 'line 1\r\nbcc: x@evil.example&to=y');
+    expect(href).toBe('mailto:abuse@example.net?subject=a%26cc%3Dx%40evil.example&body=line%201%0D%0Abcc%3A%20x%40evil.example%26to%3Dy');
+    const u = new URL(href);
+    expect([...u.searchParams.keys()]).toEqual(['subject', 'body']);
+  });
+
+  it('for a network: its published addresses with their report URLs, at most 20 listed', () => {
+    const actors = Array.from({ length: 22 }, (_, i) => ({ ...report, key: `192.0.2.${i + 1}`, slug: `192.0.2.${i + 1}` }));
+    const m = networkAbuseMail(64500, 'Example Hosting', actors, (s) => `https://r.example/ip/${s}/`, 'Site');
+    expect(m.subject).toBe('Abuse report: 22 addresses in AS64500');
+    const lines = m.body.split('\r\n');
+    expect(lines[2]).toBe('22 addresses announced by AS64500 (Example Hosting) sent abusive requests to our web server. Each report lists the requests as evidence:');
+    expect(lines[4]).toBe('  192.0.2.1  score 75/100 (high), last seen 2026-11-20 07:00:00 UTC  https://r.example/ip/192.0.2.1/');
+    expect(lines.filter((l) => l.includes('https://r.example/ip/'))).toHaveLength(20);
+    expect(lines).toContain('  … and 2 more');
+  });
+});
+
+describe('dnsblSummary', () => {
+  const row = (status: 'listed' | 'not_listed' | 'error' | 'skipped', abuse = false) => ({ zone: 'z', status, meaning: '', codes: '', abuse, checkedAt: 0 });
+  it.each([
+    [[], 'Not checked: no blocklist was queried for this address.'],
+    [[row('error'), row('error')], 'Not checked: no blocklist answered (2 could not be checked). This is not a clean result.'],
+    [[row('error'), row('skipped')], 'Not checked: no blocklist answered (1 could not be checked; 1 does not cover this address family). This is not a clean result.'],
+    [[row('not_listed'), row('error')], 'Not listed by any of the 1 list that answered; 1 could not be checked.'],
+    [[row('listed', true), row('not_listed'), row('not_listed')], 'Listed by 1 of the 3 lists that answered.'],
+    [[row('listed', true), row('listed'), row('skipped'), row('skipped')], 'Listed by 2 of the 2 lists that answered (1 for abuse, 1 as policy or range listings); 2 do not cover this address family.'],
+  ])('%j → %s', (rows, want) => {
+    expect(dnsblSummary(rows)).toBe(want);
   });
 });
 

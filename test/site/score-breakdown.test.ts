@@ -21,6 +21,19 @@ describe('scoreBreakdown', () => {
     expect(b.lines.reduce((n, l) => n + l.counted, 0) + b.cap + b.decay).toBe(b.total);
   });
 
+  it.each([
+    // [signatures, score (with corroboration), corroboration, decay, total]
+    [[sig('a', 'f1', 40), sig('b', 'f2', 30)], 80, 10, 0, 80],
+    [[sig('a', 'f1', 40), sig('b', 'f2', 30)], 60, 10, -20, 60],
+    [[sig('a', 'f1', 60), sig('b', 'f2', 60)], 100, 5, -5, 100],
+    // a corroboration figure larger than the score (a damaged row) never makes Σ differ from the score
+    [[], 3, 10, 0, 3],
+  ] as const)('DNSBL corroboration is its own row and Σ still equals the score (case %#)', (sigs, score, corroboration, decay, total) => {
+    const b = scoreBreakdown([...sigs], score, corroboration);
+    expect([b.decay, b.total]).toEqual([decay, total]);
+    expect(b.lines.reduce((n, l) => n + l.counted, 0) + b.cap + b.decay + b.corroboration).toBe(score);
+  });
+
   it('names the family member that counted instead', () => {
     const b = scoreBreakdown([sig('strong', 'wp', 30), sig('weak', 'wp', 10)], 30);
     expect(b.lines.map((l) => l.supersededBy)).toEqual([null, 'strong']);

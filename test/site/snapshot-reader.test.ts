@@ -85,6 +85,17 @@ describe('SnapshotReader', () => {
     expect(reader.report(FIXTURE.v6.slug)!.dnsbl).toEqual([]);
   });
 
+  it('maps the DNSBL corroboration included in the score, and the zone policy', () => {
+    expect(reader.report(FIXTURE.net6.slug)!.corroboration).toEqual({ points: 5, reason: 'listed for abuse by zen.example.org (exploited host or proxy)' });
+    expect(reader.report(FIXTURE.v4.slug)!.corroboration).toEqual({ points: 0, reason: null });
+    expect(reader.meta().dnsblPolicy).toEqual({ zones: ['zen.example.org', 'pbl.example.org', 'bl.example.net', 'slow.example.net', 'v4only.example.net', 'dead.example.org'], pointsPerListing: 5, maxPoints: 10 });
+  });
+
+  it('gives each network its abuse mailboxes with the published addresses they answer for', () => {
+    expect(reader.abuseContacts(64500).map((c) => [c.email, c.actors.map((a) => a.key)])).toEqual([[FIXTURE.abuse.email, [FIXTURE.v4.key]]]);
+    expect(reader.abuseContacts(64502)).toEqual([]);
+  });
+
   it('groups published actors by country and ASN, unknown left out', () => {
     expect(reader.countries()).toEqual([{ code: 'NL', name: 'Netherlands', actors: 2 }, { code: 'DE', name: 'Germany', actors: 1 }]);
     expect(reader.asns()).toEqual([{ asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }]);
