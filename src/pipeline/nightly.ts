@@ -12,7 +12,7 @@ import type { Progress } from '../cli/progress.ts';
 import { ingestStage, dropOutsideWindow } from './stage-ingest.ts';
 import { scoreActors } from './stage-score.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
-import { decideAll } from './stage-publish.ts';
+import { applyCorroboration, decideAll } from './stage-publish.ts';
 import { dnsblStage } from './stage-dnsbl.ts';
 import { pruneHits } from './stage-retention.ts';
 
@@ -90,8 +90,10 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
     await timed('enrich', () => enrichActors(db, touched, geo));
     const dns = cfg.offline ? null : (deps.dns ?? createDnsClient({ resolver: cfg.resolver, timeoutMs: cfg.dnsbl.timeoutMs }));
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
-    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf));
+    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf, { rules, runId }));
     const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns)) : {};
+    // fresh listings change the corroboration points of published actors (never who is published)
+    if (dns) applyCorroboration(db);
     await timed('retention', () => pruneHits(db, touched, windowStart, cfg.maxHitsPerActor));
 
     const finishedAt = deps.now();
@@ -102,6 +104,7 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       as_of: asOf,
       publish_threshold: cfg.publishThreshold,
       half_life_days: cfg.halfLifeDays,
+      expired_grace_days: cfg.expiredGraceDays,
       window_days: cfg.windowDays,
       site_name: cfg.site.name,
       site_url: cfg.site.url,
