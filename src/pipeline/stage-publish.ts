@@ -39,9 +39,11 @@ export function corroborationOf(published: boolean, evidenceScore: number, dnsbl
  */
 export function decideAll(db: Db, cfg: Config, allowlist: BlockList, asOf: number, opts: DecideOptions = {}) {
   const rules = opts.rules ?? loadRules();
-  const refuted = db.prepare(`SELECT a.key FROM actors a WHERE a.crawler_check = 'fake'
-    AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.actor = a.key AND s.family = 'fake-crawler')`).pluck().all() as string[];
-  if (refuted.length && rules.some((r) => r.requires === 'crawler-fake')) {
+  // the rules that wait for a refuted crawler claim are found by their `requires`, not by name
+  const claimRules = rules.filter((r) => r.requires === 'crawler-fake').map((r) => r.id);
+  const refuted = claimRules.length === 0 ? [] : db.prepare(`SELECT a.key FROM actors a WHERE a.crawler_check = 'fake'
+    AND NOT EXISTS (SELECT 1 FROM signatures s WHERE s.actor = a.key AND s.rule_id IN (SELECT value FROM json_each(?)))`).pluck().all(JSON.stringify(claimRules)) as string[];
+  if (refuted.length) {
     scoreActors(db, refuted, { rules, crawlers: loadCrawlers(), windowStart: asOf - cfg.windowDays * DAY_MS, asOf, now: asOf });
   }
   // the operator's own proxies (and so the CDN ranges in front of the site) are never published
