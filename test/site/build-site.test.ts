@@ -56,6 +56,36 @@ describe('buildSite on the fixture snapshot', () => {
     expect(plain(read('ip/2001-db8--1/index.html'))).toContain(`<th class="num">${FIXTURE.v6.score}</th></tr></tfoot>`);
   });
 
+  it('an IPv6 /64 report lists the addresses seen inside it', () => {
+    const text = plain(read(`ip/${FIXTURE.net6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain(`Addresses seen${FIXTURE.net6.ips.join(', ')}`);
+  });
+
+  it('an aged-out report: noindex, "no activity since", removal date, out of the sitemap and the feed', () => {
+    const html = read(`ip/${FIXTURE.expired.slug}/index.html`);
+    const text = plain(html).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(html).toContain('<meta name="robots" content="noindex">');
+    expect(text).toContain('No activity since 2026-11-01. The score fell below the publication threshold of 60 on 2026-11-28: this address is no longer in the blocklists, and this page will be removed on 2026-12-28 unless it offends again.');
+    expect(text).toContain('This address is not in the blocklists any more: it aged out.');
+    expect(read('sitemap-0.xml')).not.toContain(`/ip/${FIXTURE.expired.slug}/`);
+    expect(read('feed.xml')).not.toContain(FIXTURE.expired.key);
+    expect(read('index.html')).not.toContain(FIXTURE.expired.key);
+    expect(JSON.parse(read(`ip/${FIXTURE.expired.slug}.json`))).toMatchObject({ status: 'expired', score: FIXTURE.expired.score, in_blocklists: false, expired_at: '2026-11-28T00:00:00.000Z' });
+  });
+
+  it('a research scanner is labelled on its page and said to be out of the blocklists', () => {
+    const text = plain(read(`ip/${FIXTURE.v6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain(`Research scanner: ${FIXTURE.scannerName}, identified by its published address ranges or its reverse DNS name. Shown for transparency; it is not in the blocklists.`);
+    expect(text).toContain('This address is not in the blocklists: it is a research scanner.');
+  });
+
+  it('a shared address (mobile carrier) gets the softer advice and no range block', () => {
+    const text = plain(read(`ip/${FIXTURE.net6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain('Shared address: mobile carrier network');
+    expect(text).toContain('If you still block this network, for a limited time:');
+    expect(text).not.toMatch(/blocking the whole/);
+  });
+
   it('site-01: IPv6 page at the dash slug, no ":" or "%" in any output path', () => {
     expect(existsSync(path.join(out, 'ip/2001-db8--1/index.html'))).toBe(true);
     expect(files.filter((f) => /[:%]/.test(f))).toEqual([]);
