@@ -43,13 +43,18 @@ export function folderProblems(rule: Rule, labels: ReadonlySet<string>): string[
   return problems;
 }
 
-/** Every sample agrees with the rule, and every leaf condition of its `match` holds on some sample line. */
+/**
+ * Every sample agrees with the rule, every leaf condition of its `match` holds on some sample line,
+ * and a rule with an aggregate has a no-match sample whose lines all pass `match`: one where the
+ * aggregate's threshold, not a request condition, is what says no.
+ */
 export function sampleProblems(rule: Rule): string[] {
   const file = join(rule.dir, 'samples.log');
   if (!existsSync(file)) return [`${rule.id}: samples.log missing`];
   const fired = new Set<string>();
   const problems: string[] = [];
   let id = 1;
+  let aggregateSaysNo = false;
   for (const s of readSamples(file)) {
     if (s.lines.length === 0) { problems.push(`${file}:${s.lineNo}: annotation without sample lines`); continue; }
     const hits = s.lines.map((l) => {
@@ -58,10 +63,14 @@ export function sampleProblems(rule: Rule): string[] {
       return h;
     }).filter((h) => h !== null);
     if (rule.test) for (const h of hits) rule.test(viewOf(h), fired);
+    if (s.expect === 'no-match' && hits.length === s.lines.length && hits.every((h) => !rule.test || rule.test(viewOf(h)))) aggregateSaysNo = true;
     const got = detectActor(hits, [rule], rule.requires === 'crawler-fake' ? { crawlerCheck: 'fake' } : {}).some((sig) => sig.ruleId === rule.id);
     if (got !== (s.expect === 'match')) {
       problems.push(`${file}:${s.lineNo}: rule ${rule.id} expected ${s.expect} (${s.why}) but it ${got ? 'fired' : 'did not fire'}`);
     }
+  }
+  if (rule.aggregate && !aggregateSaysNo) {
+    problems.push(`${rule.id}: no no-match sample whose lines all pass match: the aggregate ${JSON.stringify(rule.aggregate)} is never what rejects a sample`);
   }
   for (const leaf of rule.leaves) {
     if (!fired.has(leaf)) problems.push(`${rule.id}: condition ${leaf} never holds on any sample line`);

@@ -35,6 +35,8 @@ folder('dead-condition', 'family: t3\nlabel: admin-probe\nseverity: low\npoints:
   `# match: x\n${line('/x')}\n\n# no-match: y\n${line('/y')}\n`);
 folder('disagrees', 'family: t4\nlabel: admin-probe\nseverity: low\npoints: 10\nmatch:\n  path_regex: "^/x$"\n  status_in: [404]\n',
   `# match: x\n${line('/x')}\n\n# no-match: a 404 for /x is wrongly marked harmless\n${line('/y')}\n${line('/x')}\n\n# match: a 200 cannot match\n${line('/x', 200)}\n`);
+folder('untested-threshold', 'family: t5\nlabel: admin-probe\nseverity: low\npoints: 10\nmatch:\n  path_regex: "^/x"\naggregate:\n  min_count: 2\n',
+  `# match: two\n${line('/x1')}\n${line('/x2')}\n\n# no-match: another path\n${line('/y')}\n`);
 const rules = new Map(loadRules(join(root, 'rules')).map((r) => [r.id, r]));
 const f = (id: string) => join(root, 'rules', id, 'samples.log');
 
@@ -48,6 +50,9 @@ describe('the rule sample checks report what is wrong, by rule and line', () => 
   });
   it('a condition that never holds on any sample', () => {
     expect(sampleProblems(rules.get('dead-condition')!)).toEqual(['dead-condition: condition match.any[1].ua_regex never holds on any sample line']);
+  });
+  it('an aggregate whose threshold no sample tests', () => {
+    expect(sampleProblems(rules.get('untested-threshold')!)).toEqual(['untested-threshold: no no-match sample whose lines all pass match: the aggregate {"min_count":2} is never what rejects a sample']);
   });
   it('samples that disagree, each named by file and line', () => {
     expect(sampleProblems(rules.get('disagrees')!)).toEqual([
