@@ -69,6 +69,10 @@ export function evidenceFor(rule: Rule, all: readonly RequestView[]): Hit[] | nu
     const distinct = new Set(ev.map((v) => v.ua));
     if (distinct.size < agg.min_distinct_uas) return null;
   }
+  if (agg.min_distinct_queries !== undefined) {
+    const distinct = new Set(ev.map((v) => v.query));
+    if (distinct.size < agg.min_distinct_queries) return null;
+  }
   return ev.map((v) => v.hit);
 }
 

@@ -65,6 +65,8 @@ export const aggregateSchema = z.strictObject({
   min_distinct_paths: z.int().min(2).optional(),
   /** At least this many distinct user agents among the matching requests (user agent changing). */
   min_distinct_uas: z.int().min(2).optional(),
+  /** At least this many distinct queries (decoded, lower-cased) among the matching requests (?author=1…5). */
+  min_distinct_queries: z.int().min(2).optional(),
   /** Share of the actor's requests (matching `match` when given) that answered `status`. */
   ratio: z.strictObject({
     status: z.array(z.int().min(100).max(999)).min(1),
