@@ -24,6 +24,8 @@ export interface SiteMeta {
   asOf: number;
   publishThreshold: number;
   halfLifeDays: number;
+  /** Days an aged-out page stays up (noindex) before it is removed (meta `expired_grace_days`, default 30). */
+  expiredGraceDays: number;
   siteName: string;
   geoSources: GeoSource[];
   zoneHealth: ZoneHealth[];
@@ -139,12 +141,26 @@ export interface ActorReport extends ActorSummary {
   ips: ActorIp[];
   signatures: SignatureRow[];
   dnsbl: DnsblRow[];
-  /** Points the DNSBL listings added to `score` (0 when none) and which lists gave them. */
-  corroboration: { points: number; reason: string | null };
   /** From RDAP when the snapshot has `actors.abuse_email` (and `abuse_source`); null otherwise. */
   abuse: AbuseContact | null;
   /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
   dropsBelowAt: number | null;
+  /** 'expired': aged out, inside its grace period (noindex page, "no activity since …", in no blocklist). */
+  pageStatus: 'published' | 'expired';
+  /** When the score fell below the threshold (expired pages). */
+  expiredAt: number | null;
+  /** Research scanner name (Censys, Shodan…) when identified; such actors are labelled and kept out of the blocklists by default. */
+  scanner: string | null;
+  /** Why the address is likely shared by many people (softer advice, no range blocks), null when not. */
+  sharedReason: string | null;
+  /** The log evidence alone after decay (rawScore → decay → evidenceScore). */
+  evidenceScore: number;
+  /** DNSBL points counted in `score` (score = evidenceScore + corroboration). */
+  corroboration: number;
+  /** Which lists gave the corroboration, null when none counted. */
+  corroborationReason: string | null;
+  /** Whether the blocklists carry this actor. */
+  inBlocklist: boolean;
 }
 
 export interface AbuseContact {

@@ -30,7 +30,8 @@ interface ReportRow extends SummaryRow {
   city: string | null; network_reason: string | null; geo_source: string | null;
   crawler: string | null; crawler_check: string | null;
   abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
-  dnsbl_added: number; dnsbl_reason: string | null;
+  status: string; expired_at: number | null; scanner: string | null; shared_reason: string | null;
+  evidence_score: number | null; corroboration: number; dnsbl_reason: string | null; in_blocklist: number;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -131,6 +132,8 @@ export class SnapshotReader {
   // The snapshot does not change during a build: cache what every page asks for.
   #meta: SiteMeta | null = null;
   #published: ActorSummary[] | null = null;
+  #expired: ActorSummary[] | null = null;
+  #blocklisted: Set<string> | null = null;
   #bySlug: Map<string, ActorSummary> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
@@ -161,7 +164,13 @@ export class SnapshotReader {
       ? `SELECT CAST(strftime('%s', day) AS INTEGER) / 86400 AS d, requests AS n FROM actor_days WHERE actor = ? ORDER BY day`
       : `SELECT ts / ${DAY_MS} AS d, count(*) AS n FROM hits WHERE actor = ? GROUP BY d ORDER BY d`;
     const dropsCol = actorCols.has('drops_below_at') ? ', drops_below_at' : ', NULL AS drops_below_at';
-    const corroborationCols = actorCols.has('dnsbl_added') ? ', dnsbl_added, dnsbl_reason' : ', 0 AS dnsbl_added, NULL AS dnsbl_reason';
+    // columns of the ageing and fairness decisions; an older snapshot without them reads as "published, nothing else known"
+    const col = (name: string, fallback: string) => (actorCols.has(name) ? `, ${name}` : `, ${fallback} AS ${name}`);
+    const fairCols = col('status', "'published'") + col('expired_at', 'NULL') + col('scanner', 'NULL') + col('shared_reason', 'NULL')
+      + col('evidence_score', 'NULL') + col('corroboration', '0') + col('dnsbl_reason', 'NULL') + col('in_blocklist', '1');
+    const hasStatus = actorCols.has('status');
+    const pageWhere = hasStatus ? `(published = 1 OR status = 'expired')` : 'published = 1';
+    const blockWhere = actorCols.has('in_blocklist') ? 'published = 1 AND in_blocklist = 1' : 'published = 1';
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
@@ -170,8 +179,10 @@ export class SnapshotReader {
       runs: db.prepare<[], { started_at: number; lines_read: number; lines_parsed: number; skipped_json: string }>(
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
       published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
+      expired: db.prepare<[], SummaryRow>(hasStatus ? `SELECT ${SUMMARY_COLS} FROM actors WHERE published = 0 AND status = 'expired' ${ORDER}` : `SELECT ${SUMMARY_COLS} FROM actors WHERE 0`),
+      blocklisted: db.prepare<[], { key: string }>(`SELECT key FROM actors WHERE ${blockWhere}`),
       actor: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS}, raw_score, peak_score, last_offence, region, city,
-        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol}${corroborationCols} FROM actors WHERE slug = ? AND published = 1`),
+        network_reason, geo_source, crawler, crawler_check${abuseCols}${dropsCol}${fairCols} FROM actors WHERE slug = ? AND ${pageWhere}`),
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
       days: db.prepare<[string], { d: number; n: number }>(daysSql),
@@ -212,6 +223,7 @@ export class SnapshotReader {
       asOf: Number(m.get('as_of') ?? 0),
       publishThreshold: Number(m.get('publish_threshold') ?? 60),
       halfLifeDays: Number(m.get('half_life_days') ?? 30),
+      expiredGraceDays: Number(m.get('expired_grace_days') ?? 30),
       siteName: m.get('site_name') ?? 'Pillory',
       geoSources: Array.isArray(geo) ? (geo as GeoSource[]) : [],
       zoneHealth: Array.isArray(zones) ? (zones as ZoneHealth[]) : [],
@@ -255,6 +267,27 @@ export class SnapshotReader {
     return this.#published;
   }
 
+  /**
+   * Actors that aged out and are inside their grace period: their pages stay up (noindex, "no
+   * activity since …") but they are in no index, list, feed, sitemap or blocklist.
+   */
+  expired(): ActorSummary[] {
+    this.#expired ??= this.#stmts.expired.all().filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
+    return this.#expired;
+  }
+
+  /** Every actor that has a report page: published and expired. */
+  pages(): ActorSummary[] {
+    return [...this.published(), ...this.expired()];
+  }
+
+  /** Published actors that belong in the blocklists (research scanners stay out unless configured), worst first. */
+  blocklisted(): ActorSummary[] {
+    this.#blocklisted ??= new Set(this.#stmts.blocklisted.all().map((r) => r.key));
+    const keys = this.#blocklisted;
+    return this.published().filter((a) => keys.has(a.key));
+  }
+
   totals(): Totals {
     const all = this.published();
     return {
@@ -295,7 +328,7 @@ export class SnapshotReader {
     return this.published().filter((a) => a.asn === asn);
   }
 
-  /** The full report of a published actor, or null when the slug names none. */
+  /** The full report of a published or expired actor, or null when the slug names none. */
   report(slug: string): ActorReport | null {
     const r = this.#stmts.actor.get(slug);
     if (!r || !slugIsSafe(r.key, r.slug)) return null;
@@ -338,9 +371,16 @@ export class SnapshotReader {
       ips,
       signatures,
       dnsbl,
-      corroboration: corroborationOf(r),
       abuse: abuseOf(r),
       dropsBelowAt: r.drops_below_at,
+      pageStatus: r.status === 'expired' ? 'expired' : 'published',
+      expiredAt: r.expired_at,
+      scanner: r.scanner ? clip(r.scanner) : null,
+      sharedReason: r.shared_reason ? clip(r.shared_reason) : null,
+      evidenceScore: r.evidence_score ?? Math.max(0, Math.min(100, r.score)),
+      corroboration: Math.max(0, r.corroboration),
+      corroborationReason: r.dnsbl_reason && r.corroboration > 0 ? clip(r.dnsbl_reason) : null,
+      inBlocklist: r.in_blocklist === 1,
     };
   }
 
@@ -459,11 +499,6 @@ function dnsblPolicyOf(v: unknown): DnsblPolicy | null {
   if (perListing === null || max === null || !Array.isArray(p['zones'])) return null;
   const zones = p['zones'].filter((z): z is string => typeof z === 'string' && /^[a-z0-9.-]{1,253}$/.test(z));
   return { zones, pointsPerListing: perListing, maxPoints: max };
-}
-
-function corroborationOf(r: { score: number; dnsbl_added: number; dnsbl_reason: string | null }): { points: number; reason: string | null } {
-  const points = Number.isSafeInteger(r.dnsbl_added) ? Math.max(0, Math.min(r.dnsbl_added, r.score)) : 0;
-  return { points, reason: points > 0 && r.dnsbl_reason ? clip(r.dnsbl_reason) : null };
 }
 
 function abuseOf(r: AbuseCols): AbuseContact | null {

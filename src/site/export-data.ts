@@ -22,9 +22,12 @@ export function exportInput(reader: SnapshotReader, scope: ExportScope, site: UR
   });
   const inScope = (a: ActorSummary) => scopeMatches(scope, a);
   const removed = reader.removed();
+  const blocked = new Set(reader.blocklisted().map((a) => a.key));
   return {
-    entries: reader.published().filter(inScope).map(entry),
-    added: reader.added().filter(inScope).map(entry),
+    // research scanners are published (labelled) but stay out of the blocklists unless configured;
+    // expired actors are in no blocklist
+    entries: reader.blocklisted().filter(inScope).map(entry),
+    added: reader.added().filter((a) => inScope(a) && blocked.has(a.key)).map(entry),
     // a removed actor has no summary any more; only the all-scope list can carry it truthfully
     removed: removed === null ? null : scope.kind === 'all' ? removed : null,
     header: {

@@ -1,6 +1,6 @@
 // Advice that follows from what fired. Each rule family/label maps to one concrete step; the block
 // lines are built from the actor key (a canonical address or network, never log text).
-import type { ActorReport, SignatureRow } from '../lib/snapshot-types.ts';
+import type { ActorReport, Neighbours, SignatureRow } from '../lib/snapshot-types.ts';
 
 export interface Recommendation {
   /** Why: the signatures that led to it. */
@@ -42,6 +42,30 @@ export function recommendationsFor(signatures: readonly SignatureRow[]): Recomme
     byAdvice.set(advice, list);
   }
   return [...byAdvice.entries()].map(([advice, because]) => ({ advice, because }));
+}
+
+/** Other published addresses in the same block before a range block is worth suggesting. */
+export const RANGE_ADVICE_MIN_NEIGHBOURS = 2;
+
+/**
+ * How to block, given who else is behind the address. A shared address (carrier NAT, proxy or cloud
+ * egress, many user agents) gets the softer advice — block the requests or block briefly, never the
+ * range. Only an unshared hosting address with other published neighbours gets range advice.
+ */
+export function blockAdviceFor(r: Pick<ActorReport, 'key' | 'networkType' | 'sharedReason'>, near: Pick<Neighbours, 'prefix' | 'samePrefixTotal'>): { soft: boolean; advice: string | null } {
+  if (r.sharedReason) {
+    return {
+      soft: true,
+      advice: `This address is shared (${r.sharedReason}): other people use it too. Prefer refusing the requests listed above at the edge (deny the probed paths, rate-limit) over blocking the address; if you block it, block it for hours rather than for good, and never its whole range.`,
+    };
+  }
+  if (r.networkType === 'hosting' && near.samePrefixTotal >= RANGE_ADVICE_MIN_NEIGHBOURS) {
+    return {
+      soft: false,
+      advice: `${near.samePrefixTotal + 1} published addresses sit in ${near.prefix}, a hosting network: if nothing you need comes from there, blocking the whole ${near.prefix} stops the next address too.`,
+    };
+  }
+  return { soft: false, advice: null };
 }
 
 /** Ready-to-paste blocking snippets for this actor, one per tool. */

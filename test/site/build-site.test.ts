@@ -33,22 +33,57 @@ afterAll(() => {
 });
 
 describe('buildSite on the fixture snapshot', () => {
-  it('writes one page per published actor plus the index pages, and counts them', () => {
+  it('writes one page per published or expired actor plus the index pages, and counts them', () => {
     expect(htmlFiles().sort()).toEqual([
       '404.html', 'about/index.html', 'asn/64500/index.html', 'asn/64502/index.html', 'asn/index.html', 'blocklist/index.html',
       'country/de/index.html', 'country/index.html', 'country/nl/index.html', 'index.html', 'ip/192.0.2.10/index.html',
-      'ip/192.0.2.77/index.html', 'ip/2001-db8--1/index.html', 'ip/2001-db8-1-2---64/index.html',
+      'ip/192.0.2.77/index.html', 'ip/198.51.100.20/index.html', 'ip/2001-db8--1/index.html', 'ip/2001-db8-1-2---64/index.html',
       'methodology/index.html', 'removal/index.html', 'search/index.html',
     ]);
-    expect(pages).toBe(17);
+    expect(pages).toBe(18);
   });
 
-  it('shows the score and a Σ row equal to it (decay shown as its own row)', () => {
+  it('shows the score and a Σ row equal to it (decay and corroboration shown as their own rows)', () => {
     const html = plain(read('ip/192.0.2.10/index.html'));
     expect(html).toContain(`<span class="score">${FIXTURE.v4.score}</span> critical`);
-    expect(html).toContain(`<td class="num">-${FIXTURE.v4.rawScore - FIXTURE.v4.score}</td>`);
+    // 30 + 40 + 20 + 10 = 100 (the 10-point WordPress login row is the same family, counted once)
+    const table = html.slice(html.indexOf('<h2 id="signatures">'), html.indexOf('</tbody>', html.indexOf('<h2 id="signatures">')));
+    const points = table.split('<tr>').slice(2).map((row) => Number([...row.matchAll(/<td class="num">([-+]?\d+)<\/td>/g)].at(-1)![1]));
+    expect(points).toEqual([40, 30, 20, 0, 10, FIXTURE.v4Parts.evidence - FIXTURE.v4.rawScore, FIXTURE.v4Parts.corroboration]);
+    expect(points.reduce((a, b) => a + b, 0)).toBe(FIXTURE.v4.score);
+    expect(html).toContain(`Corroboration: ${FIXTURE.v4Parts.reason}`);
     expect(html).toContain(`<tr class="sum"><th colspan="4">Σ score</th><th class="num">${FIXTURE.v4.score}</th></tr>`);
     expect(plain(read('ip/2001-db8--1/index.html'))).toContain(`<th class="num">${FIXTURE.v6.score}</th></tr></tfoot>`);
+  });
+
+  it('an IPv6 /64 report lists the addresses seen inside it', () => {
+    const text = plain(read(`ip/${FIXTURE.net6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain(`Addresses seen${FIXTURE.net6.ips.join(', ')}`);
+  });
+
+  it('an aged-out report: noindex, "no activity since", removal date, out of the sitemap and the feed', () => {
+    const html = read(`ip/${FIXTURE.expired.slug}/index.html`);
+    const text = plain(html).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(html).toContain('<meta name="robots" content="noindex">');
+    expect(text).toContain('No activity since 2026-11-01. The score fell below the publication threshold of 60 on 2026-11-28: this address is no longer in the blocklists, and this page will be removed on 2026-12-28 unless it offends again.');
+    expect(text).toContain('This address is not in the blocklists any more: it aged out.');
+    expect(read('sitemap-0.xml')).not.toContain(`/ip/${FIXTURE.expired.slug}/`);
+    expect(read('feed.xml')).not.toContain(FIXTURE.expired.key);
+    expect(read('index.html')).not.toContain(FIXTURE.expired.key);
+    expect(JSON.parse(read(`ip/${FIXTURE.expired.slug}.json`))).toMatchObject({ status: 'expired', score: FIXTURE.expired.score, in_blocklists: false, expired_at: '2026-11-28T00:00:00.000Z' });
+  });
+
+  it('a research scanner is labelled on its page and said to be out of the blocklists', () => {
+    const text = plain(read(`ip/${FIXTURE.v6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain(`Research scanner: ${FIXTURE.scannerName}, identified by its published address ranges or its reverse DNS name. Shown for transparency; it is not in the blocklists.`);
+    expect(text).toContain('This address is not in the blocklists: it is a research scanner.');
+  });
+
+  it('a shared address (mobile carrier) gets the softer advice and no range block', () => {
+    const text = plain(read(`ip/${FIXTURE.net6.slug}/index.html`)).replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain('Shared address: mobile carrier network');
+    expect(text).toContain('If you still block this network, for a limited time:');
+    expect(text).not.toMatch(/blocking the whole/);
   });
 
   it('site-01: IPv6 page at the dash slug, no ":" or "%" in any output path', () => {
@@ -123,7 +158,8 @@ describe('buildSite on the fixture snapshot', () => {
   });
 
   it('gives every indexable page a canonical URL with a trailing slash, a title, a description and Open Graph tags', () => {
-    for (const f of htmlFiles().filter((f) => !['404.html', 'search/index.html'].includes(f))) {
+    const noindex = ['404.html', 'search/index.html', `ip/${FIXTURE.expired.slug}/index.html`];
+    for (const f of htmlFiles().filter((f) => !noindex.includes(f))) {
       const html = read(f);
       const want = `${SITE}/${f.replace(/index\.html$/, '')}`;
       expect(html, f).toContain(`<link rel="canonical" href="${want}">`);
@@ -131,7 +167,7 @@ describe('buildSite on the fixture snapshot', () => {
       expect(html, f).toMatch(/<meta name="description" content="[^"]{40,}">/);
       expect(read('sitemap-0.xml'), f).toContain(`<loc>${want}</loc>`);
     }
-    for (const f of ['404.html', 'search/index.html']) {
+    for (const f of noindex) {
       expect(read(f)).toContain('<meta name="robots" content="noindex">');
       expect(read('sitemap-0.xml')).not.toContain(f.replace('index.html', ''));
     }
@@ -145,11 +181,16 @@ describe('buildSite on the fixture snapshot', () => {
       expect(JSON.parse(read(`${base}blocklist.json`))).toMatchObject({ generated: '2026-12-03T03:05:00.000Z', licence: 'CC BY 4.0' });
       expect(read(`${base}blocklist.csv`).split('\r\n')[0]).toMatch(/,generated,licence$/);
     }
-    expect(read('blocklist/all.txt').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['192.0.2.10', '2001:db8:1:2::/64', '2001:db8::1', '192.0.2.77']);
+    // the research scanner (2001:db8::1) and the expired actor are in no blocklist
+    expect(read('blocklist/all.txt').split('\n').filter((l) => l && !l.startsWith('#'))).toEqual(['192.0.2.10', '2001:db8:1:2::/64', '192.0.2.77']);
+    for (const f of files.filter((f) => f.startsWith('blocklist/') && !f.endsWith('removed.txt') && !f.endsWith('.html'))) {
+      expect(read(f), f).not.toContain(FIXTURE.expired.key);
+      expect(read(f), f).not.toMatch(/(^|[^:\w])2001:db8::1([^\w:]|$)/m);
+    }
     expect(read('blocklist/country/de/all.txt')).toContain('\n2001:db8:1:2::/64\n');
     expect(read('blocklist/country/de/all.txt')).not.toContain('192.0.2.10');
     expect(read('blocklist/added.txt')).toContain('192.0.2.77 # injection-probe, wordpress-enumeration\n');
-    expect(read('blocklist/removed.txt')).toContain('# not available');
+    expect(read('blocklist/removed.txt')).toContain(`${FIXTURE.expired.key} # aged out: score below 60 since 2026-11-28; no activity since 2026-11-01\n`);
   });
 
   it('writes /ip/<slug>.json for each report, parseable and agreeing with the page', () => {
@@ -209,10 +250,10 @@ describe('buildSite on the fixture snapshot', () => {
 
   it('adds DNSBL corroboration as its own row so the table still adds up to the score', () => {
     const html = plain(read(`ip/${FIXTURE.net6.slug}/index.html`));
-    expect(html).toContain(`<td colspan="4">DNS blocklist corroboration: listed for abuse by zen.example.org (exploited host or proxy) (<a href="/methodology/#dnsbl">how</a>)</td><td class="num">+${FIXTURE.net6.dnsblAdded}</td>`);
+    expect(html).toContain(`<td colspan="4">Corroboration: listed for abuse by zen.example.org (exploited host or proxy) (<a href="#dnsbl">results below</a>, <a href="/methodology/#dnsbl">how listings count</a>; corroboration never publishes an address on its own)</td><td class="num">+${FIXTURE.net6.dnsblAdded}</td>`);
     expect(html).toContain(`<tr class="sum"><th colspan="4">Σ score</th><th class="num">${FIXTURE.net6.score}</th></tr>`);
     expect(JSON.parse(read(`ip/${FIXTURE.net6.slug}.json`)).dnsbl_points).toBe(FIXTURE.net6.dnsblAdded);
-    expect(plain(read('ip/192.0.2.10/index.html'))).not.toContain('DNS blocklist corroboration');
+    expect(plain(read(`ip/${FIXTURE.corpus.slug}/index.html`))).not.toContain('Corroboration:');
   });
 
   it('dnsbl-02/03/05 on the page: an address whose lookups all failed is "not checked", a dropped or retired zone is not shown', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockLinesFor, recommendationsFor } from '../../src/site/recommendations.ts';
+import { blockAdviceFor, blockLinesFor, recommendationsFor } from '../../src/site/recommendations.ts';
 import { attributionsFor } from '../../src/site/attribution.ts';
 import type { GeoSource, SignatureRow } from '../../src/lib/snapshot-types.ts';
 
@@ -24,6 +24,22 @@ describe('recommendationsFor', () => {
   it('merges signatures that lead to the same advice', () => {
     const recs = recommendationsFor([sig('wp-a', 'wordpress', 'x'), sig('wp-b', 'wordpress', 'x')]);
     expect(recs.map((r) => r.because)).toEqual([['T wp-a', 'T wp-b']]);
+  });
+});
+
+describe('blockAdviceFor: shared addresses get softer advice and never a range block', () => {
+  const near = (samePrefixTotal: number) => ({ prefix: '198.51.100.0/24', samePrefixTotal });
+  it.each([
+    ['hosting, 2 published neighbours → block the /24', { networkType: 'hosting', sharedReason: null }, 2, false, /3 published addresses sit in 198\.51\.100\.0\/24, a hosting network: .*blocking the whole 198\.51\.100\.0\/24/],
+    ['hosting, 1 neighbour → no range advice', { networkType: 'hosting', sharedReason: null }, 1, false, null],
+    ['residential, 5 neighbours → no range advice', { networkType: 'residential', sharedReason: null }, 5, false, null],
+    ['shared (mobile), 5 neighbours → soft, no range', { networkType: 'mobile', sharedReason: 'mobile carrier network' }, 5, true, /^This address is shared \(mobile carrier network\).*for hours rather than for good, and never its whole range\.$/],
+    ['shared hosting (many user agents) → soft even with neighbours', { networkType: 'hosting', sharedReason: '15 different user agents' }, 4, true, /shared \(15 different user agents\)/],
+  ] as const)('%s', (_n, r, n, soft, advice) => {
+    const got = blockAdviceFor({ key: '198.51.100.7', ...r }, near(n));
+    expect(got.soft).toBe(soft);
+    if (advice === null) expect(got.advice).toBeNull();
+    else expect(got.advice).toMatch(advice);
   });
 });
 

@@ -86,8 +86,10 @@ describe('SnapshotReader', () => {
   });
 
   it('maps the DNSBL corroboration included in the score, and the zone policy', () => {
-    expect(reader.report(FIXTURE.net6.slug)!.corroboration).toEqual({ points: 5, reason: 'listed for abuse by zen.example.org (exploited host or proxy)' });
-    expect(reader.report(FIXTURE.v4.slug)!.corroboration).toEqual({ points: 0, reason: null });
+    const net6 = reader.report(FIXTURE.net6.slug)!;
+    expect([net6.evidenceScore, net6.corroboration, net6.corroborationReason, net6.score]).toEqual([70, 5, 'listed for abuse by zen.example.org (exploited host or proxy)', 75]);
+    const corpus = reader.report(FIXTURE.corpus.slug)!;
+    expect([corpus.corroboration, corpus.corroborationReason]).toEqual([0, null]);
     expect(reader.meta().dnsblPolicy).toEqual({ zones: ['zen.example.org', 'pbl.example.org', 'bl.example.net', 'slow.example.net', 'v4only.example.net', 'dead.example.org'], pointsPerListing: 5, maxPoints: 10 });
   });
 
@@ -127,9 +129,29 @@ describe('SnapshotReader', () => {
     expect(reader.report(FIXTURE.v6.slug)!.abuse).toBeNull();
   });
 
-  it('lists actors first published by the newest run as added; removed is unknown without a changes table', () => {
+  it('lists actors first published by the newest run as added, and what the run took off the blocklists with the reason', () => {
     expect(reader.added().map((a) => a.key).sort()).toEqual([FIXTURE.corpus.key, FIXTURE.net6.key].sort());
-    expect(reader.removed()).toBeNull();
+    expect(reader.removed()).toEqual([{ key: FIXTURE.expired.key, reason: 'aged out: score below 60 since 2026-11-28; no activity since 2026-11-01' }]);
+  });
+
+  it('keeps an aged-out actor out of every list but still has its (expired) report', () => {
+    expect(reader.published().map((a) => a.key)).not.toContain(FIXTURE.expired.key);
+    expect(reader.expired().map((a) => a.key)).toEqual([FIXTURE.expired.key]);
+    expect(reader.pages().map((a) => a.key)).toContain(FIXTURE.expired.key);
+    const r = reader.report(FIXTURE.expired.slug)!;
+    expect([r.pageStatus, r.expiredAt, r.score, r.inBlocklist]).toEqual(['expired', FIXTURE.expired.expiredAt, FIXTURE.expired.score, false]);
+    expect(reader.report(FIXTURE.v4.slug)!.pageStatus).toBe('published');
+  });
+
+  it('labels the research scanner and leaves it out of the blocklisted actors only', () => {
+    expect(reader.report(FIXTURE.v6.slug)!.scanner).toBe(FIXTURE.scannerName);
+    expect(reader.published().map((a) => a.key)).toContain(FIXTURE.v6.key);
+    expect(reader.blocklisted().map((a) => a.key)).toEqual([FIXTURE.v4.key, FIXTURE.net6.key, FIXTURE.corpus.key]);
+  });
+
+  it('reads the score parts: evidence after decay plus corroboration', () => {
+    const r = reader.report(FIXTURE.v4.slug)!;
+    expect([r.rawScore, r.evidenceScore, r.corroboration, r.score, r.corroborationReason]).toEqual([100, 87, 5, 92, FIXTURE.v4Parts.reason]);
   });
 
   it('gives rule ids and labels per published actor for the exports', () => {
