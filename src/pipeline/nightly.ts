@@ -105,6 +105,9 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       window_days: cfg.windowDays,
       site_name: cfg.site.name,
       site_url: cfg.site.url,
+      // the site shows these: where owners ask for a review, and how long an expired page stays
+      site_contact: cfg.site.contact,
+      expired_grace_days: cfg.expiredGraceDays,
       geo_sources: JSON.stringify(geo.sources()),
       // the site redacts these from user agents and referers too
       redact_hosts: JSON.stringify(cfg.redact.hosts.map((h) => h.toLowerCase())),

@@ -3,6 +3,7 @@
 // validated recipient and a subject made of the actor key, never log text.
 import type { ActorReport } from '../lib/snapshot-types.ts';
 import { utc } from './format.ts';
+import { shorten } from './evidence-view.ts';
 
 const MAX_LINES = 10;
 
@@ -13,7 +14,7 @@ export function abuseEmailText(r: ActorReport, reportUrl: string, siteName: stri
     .sort((a, b) => a.h.ts - b.h.ts)
     .filter((x, i, all) => all.findIndex((y) => y.h.id === x.h.id) === i)
     .slice(0, MAX_LINES)
-    .map(({ h, rule }) => `  ${utc(h.ts)}  ${h.method ? `${h.method} ` : ''}${h.request}  → ${h.status}  [${rule}]`);
+    .map(({ h, rule }) => `  ${utc(h.ts)}  ${h.method ? `${h.method} ` : ''}${shorten(h.request)}  → ${h.status}  [${rule}]`);
   const labels = [...new Set(r.signatures.map((s) => labelTitle(s.label)))];
   const body = [
     'Hello,',

@@ -27,15 +27,34 @@ describe('SnapshotReader', () => {
     expect(m.generatedAt).toBe(FIXTURE.generatedAt);
     expect(m.geoSources.map((g) => g.name)).toEqual(['DB-IP Lite City 2026-06', 'ip-location-db ASN']);
     expect(m.zoneHealth[1]).toEqual({ zone: 'dead.example.org', ok: false, detail: 'answers 127.0.0.2 for every query' });
+    expect([m.contact, m.expiredGraceDays]).toEqual(['review@reports.example.net', 30]);
   });
 
-  it('lists only published actors, worst first', () => {
-    expect(reader.published().map((a) => [a.slug, a.score, a.family])).toEqual([
-      ['192.0.2.10', 92, 4],
-      ['2001-db8-1-2---64', 75, 6],
-      ['2001-db8--1', 70, 6],
-      ['192.0.2.77', 65, 4],
+  it('lists only published actors, worst first, and which of them go into the blocklists', () => {
+    expect(reader.published().map((a) => [a.slug, a.score, a.family, a.inBlocklist])).toEqual([
+      ['192.0.2.10', 92, 4, true],
+      ['2001-db8-1-2---64', 75, 6, true],
+      ['2001-db8--1', 70, 6, true],
+      ['192.0.2.77', 65, 4, true],
+      ['198.51.100.30', 62, 4, false],
     ]);
+    expect(reader.blocklisted().map((a) => a.key)).not.toContain(FIXTURE.scanner.key);
+  });
+
+  it('lists expired actors apart: they have pages, but are not published', () => {
+    expect(reader.expired().map((a) => [a.key, a.status, a.inBlocklist])).toEqual([['203.0.113.6', 'expired', false], ['203.0.113.5', 'expired', false]]);
+    expect(reader.pages().map((a) => a.key)).toEqual([...reader.published(), ...reader.expired()].map((a) => a.key));
+    const r = reader.report(FIXTURE.expiredOld.slug)!;
+    expect([r.status, r.score, r.expiredAt, r.groupPages]).toEqual(['expired', 45, FIXTURE.expiredOld.expiredAt, { country: false, asn: false }]);
+    expect(reader.report(FIXTURE.excludedNew.key)).toBeNull();
+  });
+
+  it('maps research scanners, shared addresses and what the registry said', () => {
+    expect(reader.report(FIXTURE.scanner.slug)).toMatchObject({ scanner: 'Censys', inBlocklist: false, sharedReason: null, abuseLookup: 'unknown' });
+    expect(reader.report(FIXTURE.net6.slug)!.sharedReason).toBe('mobile carrier network: many subscribers share few addresses');
+    expect(reader.report(FIXTURE.v6.slug)!.abuseLookup).toBe('none');
+    expect(reader.report(FIXTURE.v4.slug)!.abuseLookup).toBe('found');
+    expect(reader.report(FIXTURE.v4.slug)!.groupPages).toEqual({ country: true, asn: true });
   });
 
   it.each([[FIXTURE.hidden.slug], ['no-such-slug'], ['2001:db8::1']])('has no report for %s', (slug) => {
@@ -87,8 +106,13 @@ describe('SnapshotReader', () => {
 
   it('groups published actors by country and ASN, unknown left out', () => {
     expect(reader.countries()).toEqual([{ code: 'NL', name: 'Netherlands', actors: 2 }, { code: 'DE', name: 'Germany', actors: 1 }]);
-    expect(reader.asns()).toEqual([{ asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }]);
-    expect(reader.totals()).toEqual({ published: 4, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3, countries: 2, networks: 2 });
+    expect(reader.asns()).toEqual([
+      { asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }, { asn: 64503, org: 'Example Research Scans', actors: 1 },
+    ]);
+    expect(reader.byCountry('NL').map((a) => a.key)).toEqual([FIXTURE.v4.key, FIXTURE.corpus.key]);
+    expect(reader.byAsn(64503).map((a) => a.key)).toEqual([FIXTURE.scanner.key]);
+    expect(reader.byCountry('FR')).toEqual([]);
+    expect(reader.totals()).toEqual({ published: 5, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3 + 2, countries: 2, networks: 3 });
   });
 
   it('counts requests per UTC day, hour and status class from the actor\'s hits only', () => {
@@ -116,9 +140,14 @@ describe('SnapshotReader', () => {
     expect(reader.report(FIXTURE.v6.slug)!.abuse).toBeNull();
   });
 
-  it('lists actors first published by the newest run as added; removed is unknown without a changes table', () => {
+  it('lists actors first published by the newest run as added, and those that left the list since the run before as removed, with reasons', () => {
     expect(reader.added().map((a) => a.key).sort()).toEqual([FIXTURE.corpus.key, FIXTURE.net6.key].sort());
-    expect(reader.removed()).toBeNull();
+    // 203.0.113.5 expired before the previous run: it left an earlier list, not tonight's
+    expect(reader.removed()).toEqual([
+      { key: FIXTURE.excludedNew.key, reason: "no longer published: on the operator's allowlist", country: 'FR', asn: 64504 },
+      { key: FIXTURE.expiredNew.key, reason: 'aged out: score 55 fell below 60 on 2026-12-02', country: 'FR', asn: 64504 },
+    ]);
+    expect(reader.exportGroups()).toEqual({ countries: ['DE', 'FR', 'NL'], asns: [64500, 64502, 64503, 64504] });
   });
 
   it('gives rule ids and labels per published actor for the exports', () => {

@@ -6,7 +6,7 @@ import { reportDocument } from '../../site/report-json.ts';
 import { safeJson } from '../../site/safe-json.ts';
 import { absolute } from '../../site/site-url.ts';
 
-export const getStaticPaths = (() => snapshot().published().map((a) => ({ params: { slug: a.slug } }))) satisfies GetStaticPaths;
+export const getStaticPaths = (() => snapshot().pages().map((a) => ({ params: { slug: a.slug } }))) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ params, site }) => {
   const reader = snapshot();
