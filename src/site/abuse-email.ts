@@ -5,7 +5,7 @@ import type { ActorReport } from '../lib/snapshot-types.ts';
 import { utc } from './format.ts';
 import { shorten } from './evidence-view.ts';
 
-const MAX_LINES = 10;
+const MAX_LINES = 6;
 
 export function abuseEmailText(r: ActorReport, reportUrl: string, siteName: string, labelTitle: (id: string) => string): { subject: string; body: string } {
   const subject = `Abuse report: ${r.key} (${r.verdict}, score ${r.score}/100)`;

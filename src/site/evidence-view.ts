@@ -3,10 +3,10 @@
 // log strings are shortened for display; the JSON twin carries every cited request in full.
 import type { EvidenceHit, SignatureRow } from '../lib/snapshot-types.ts';
 
-/** Evidence rows on one page, shared out between the signatures. */
-export const ROW_BUDGET = 36;
+/** Evidence rows on one page, shared out between the signatures (every signature shows at least one). */
+export const ROW_BUDGET = 30;
 const MAX_PER_SIGNATURE = 12;
-const MIN_PER_SIGNATURE = 2;
+const MIN_PER_SIGNATURE = 1;
 /** Characters of a path, user agent or referer shown on the page. */
 export const SHOWN_CHARS = 160;
 

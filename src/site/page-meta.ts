@@ -14,7 +14,6 @@ export function reportMeta(r: ActorReport, meta: SiteMeta, url: string) {
     '@type': 'WebPage',
     name: title,
     url,
-    description,
     dateModified: new Date(meta.asOf).toISOString(),
     datePublished: new Date(r.firstPublished ?? r.firstSeen).toISOString(),
     isPartOf: { '@type': 'WebSite', name: meta.siteName },

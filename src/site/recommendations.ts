@@ -71,9 +71,21 @@ export function adviceFor(s: Pick<SignatureRow, 'family' | 'label' | 'title'>): 
   return BY_FAMILY[s.family] ?? BY_LABEL[s.label] ?? `Review the requests listed for “${s.title}” and make sure none of them reached something it should not.`;
 }
 
-export function recommendationsFor(signatures: readonly SignatureRow[]): Recommendation[] {
+/** Advice lines on a page; a report where every rule fired would otherwise carry a page of them. */
+export const MAX_ADVICE = 6;
+
+/**
+ * One piece of advice per distinct step, strongest signatures first (the snapshot lists them by
+ * points), at most MAX_ADVICE; `more` counts the signatures whose advice was left out.
+ */
+export function recommendationsFor(signatures: readonly SignatureRow[]): Recommendation[] & { more?: number } {
   const byAdvice = new Map<string, Recommendation>();
-  for (const s of signatures) {
+  let more = 0;
+  for (const s of [...signatures].sort((a, b) => b.points - a.points)) {
+    if (byAdvice.size >= MAX_ADVICE && !byAdvice.has(adviceFor(s))) {
+      more++;
+      continue;
+    }
     const advice = adviceFor(s);
     const rec = byAdvice.get(advice) ?? { advice, because: [], answered: [] };
     rec.because.push(s.title);
@@ -82,7 +94,7 @@ export function recommendationsFor(signatures: readonly SignatureRow[]): Recomme
     }
     byAdvice.set(advice, rec);
   }
-  return [...byAdvice.values()];
+  return Object.assign([...byAdvice.values()], { more });
 }
 
 /** Notes that depend on who the address is rather than on what it sent. */

@@ -72,8 +72,8 @@ describe('buildSite on the fixture snapshot', () => {
   it('shows the score and a Σ row equal to it (decay shown as its own row)', () => {
     const html = plain(read('ip/192.0.2.10/index.html'));
     expect(html).toContain(`<span class="score">${FIXTURE.v4.score}</span> critical`);
-    expect(html).toContain(`<td class="num">-${FIXTURE.v4.rawScore - FIXTURE.v4.score}</td>`);
-    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="4">Σ score</th><th class="num">${FIXTURE.v4.score}</th></tr>`);
+    expect(html).toContain(`<tr><td colspan="3">Decay since the last offence (half-life 30 days)</td><td>-${FIXTURE.v4.rawScore - FIXTURE.v4.score}</td></tr>`);
+    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="3">Σ score</th><th class="num">${FIXTURE.v4.score}</th></tr>`);
     expect(plain(read('ip/2001-db8--1/index.html'))).toContain(`<th class="num">${FIXTURE.v6.score}</th></tr></tfoot>`);
   });
 
@@ -88,12 +88,11 @@ describe('buildSite on the fixture snapshot', () => {
   it('03: each signature lists its real requests, the heading count agrees with the table, and the redaction note says what was removed', () => {
     const html = plain(read('ip/192.0.2.10/index.html'));
     // the table's Requests column and the section heading give the same count
-    expect(html).toMatch(/<td class="num">2<\/td> <td class="num">40<\/td>/);
-    expect(html).toContain('<h3 id="sig-secret-files">Secret file probing <span class="muted">— 2 matching requests</span></h3>');
-    expect(html).toContain('<td class="mono">/login?token=…&amp;next=…</td>');
+    expect(html).toContain('<code>secret-files</code><span class="desc">Requests for .env and credential files.</span></td><td>critical</td><td>2</td><td>40</td></tr>');
+    expect(html).toContain('<tr><th colspan="4" scope="rowgroup" id="sig-secret-files">Secret file probing <span class="muted">— 2 requests</span></th></tr> <tr><td>2026-11-20 04:57:11</td><td>GET</td><td>/.env</td><td>403</td></tr><tr><td>2026-11-20 04:58:11</td><td>GET</td><td>/login?token=…&amp;next=…</td><td>200</td></tr>');
     expect(html).toContain('Here: query values removed from 1 request (shown as “…”; parameter names stay); 1 referer to other sites shown without their host.');
     const scanner = plain(read('ip/198.51.100.30/index.html'));
-    expect(scanner).toContain('<td class="mono">/api/[redacted]/status</td>');
+    expect(scanner).toContain('<td>/api/[redacted]/status</td>');
     expect(scanner).toContain('Here: 2 strings with a host name, e-mail address or token replaced by [redacted].');
   });
 
@@ -110,7 +109,7 @@ describe('buildSite on the fixture snapshot', () => {
   it('05: the provider section names the abuse contact or says why there is none, and carries a ready e-mail', () => {
     expect(read('ip/2001-db8--1/index.html')).toContain('none: the registry (RDAP) names no abuse mailbox for this network');
     expect(read('ip/192.0.2.77/index.html')).toContain('not on record: the registry (RDAP) was not asked yet');
-    const mail = unescapeHtml(read('ip/192.0.2.10/index.html').match(/<pre><code>(Hello,[\s\S]*?)<\/code><\/pre>/)![1]!);
+    const mail = unescapeHtml(read('ip/192.0.2.10/index.html').match(/<pre class="mail"><code>(Hello,[\s\S]*?)<\/code><\/pre>/)![1]!);
     expect(mail).toContain('192.0.2.10, announced by AS64500 (Example Hosting B.V.), sent 7 requests to our web server between 2026-11-20 04:55:11 UTC and 2026-11-20 05:01:11 UTC.');
     expect(mail).toContain('  2026-11-20 04:58:11 UTC  GET /login?token=…&next=…  → 200  [secret-files]');
     expect(mail).toContain(`Full report with every signature and the evidence behind it: ${SITE}/ip/192.0.2.10/`);
@@ -142,7 +141,8 @@ describe('buildSite on the fixture snapshot', () => {
     const html = read('ip/192.0.2.10/index.html');
     expect(html).toContain('<title id="days-t">Requests per day (UTC): 7 requests from 2026-11-20 to 2026-11-20; busiest day 2026-11-20 with 7 requests.</title>');
     expect(html).toContain('Requests by hour of day (UTC): active in 2 hours of 24, busiest 04:00–04:59 with 5 requests');
-    expect((html.match(/<rect /g) ?? []).length).toBe(24 + 1);
+    // one bar for the one active day; the strip's background plus the two active hours
+    expect((html.match(/<rect /g) ?? []).length).toBe(1 + 1 + 2);
   });
 
   it('site-01: IPv6 page at the dash slug, no ":" or "%" in any output path', () => {
