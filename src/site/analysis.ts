@@ -42,8 +42,12 @@ export function analysisFor(r: ActorReport, activity: Activity, near: Neighbours
     const pct = (n: number) => Math.round((n / total) * 100);
     // old requests are pruned (their per-day counts stay): then the shares are of those still on record
     const of = total < r.requests ? `Of the ${count(total, 'request')} still on record, ` : '';
-    const answered = ok > 0 ? ` and ${pct(ok)}% were answered normally (2xx)` : '; none was answered normally (2xx)';
-    out.push(`${of}${pct(errors)}% ${of ? 'were' : 'of its requests were'} answered with a client error such as 404 or 403 (4xx)${answered}.`);
+    const redirected = activity.statusClasses.filter((c) => c.cls === 3).reduce((n, c) => n + c.requests, 0);
+    const parts = [`${pct(errors)}% ${of ? 'were' : 'of its requests were'} answered with a client error such as 404 or 403 (4xx)`];
+    if (ok > 0) parts.push(`${pct(ok)}% were answered normally (2xx)`);
+    if (redirected > 0) parts.push(`${pct(redirected)}% were redirected (3xx)`);
+    const joined = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts.at(-1)}` : parts[0]!;
+    out.push(`${of}${joined}${ok > 0 ? '' : '; none was answered normally (2xx)'}.`);
   }
   const busiest = activity.hours.reduce((best, n, h) => (n > activity.hours[best]! ? h : best), 0);
   if (total >= 10 && activity.hours[busiest]! / total >= 0.5) {

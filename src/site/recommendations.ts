@@ -67,6 +67,12 @@ const BY_LABEL: Readonly<Record<string, string>> = {
   'spam-bot': BY_FAMILY['spam-bot']!,
 };
 
+// Families whose requests probe for something that should not exist: a 2xx answer may mean it does.
+// (A 2xx for a client without a user agent, or in a burst, is just a page being served.)
+const PROBES = new Set(['log4shell', 'webshell', 'exploit', 'cve-probe', 'code-injection', 'sqli', 'xss', 'traversal', 'rfi',
+  'secret-probe', 'admin-probe', 'wp-xmlrpc', 'wp-user-enum', 'wp-plugin-probe', 'cgi-probe', 'post-probe', 'method-probe']);
+const PROBE_LABELS = new Set(['exploit-attempt', 'webshell-probe', 'admin-probe', 'secret-file-probe', 'injection-probe', 'wordpress-enumeration']);
+
 export function adviceFor(s: Pick<SignatureRow, 'family' | 'label' | 'title'>): string {
   return BY_FAMILY[s.family] ?? BY_LABEL[s.label] ?? `Review the requests listed for “${s.title}” and make sure none of them reached something it should not.`;
 }
@@ -89,7 +95,8 @@ export function recommendationsFor(signatures: readonly SignatureRow[]): Recomme
     const advice = adviceFor(s);
     const rec = byAdvice.get(advice) ?? { advice, because: [], answered: [] };
     rec.because.push(s.title);
-    for (const h of s.evidence) {
+    const probe = PROBES.has(s.family) || (!(s.family in BY_FAMILY) && PROBE_LABELS.has(s.label));
+    for (const h of probe ? s.evidence : []) {
       if (h.status >= 200 && h.status < 300 && !h.tag && !rec.answered.includes(h.request) && rec.answered.length < MAX_ANSWERED) rec.answered.push(h.request);
     }
     byAdvice.set(advice, rec);

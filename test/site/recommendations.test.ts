@@ -38,6 +38,24 @@ describe('recommendationsFor', () => {
   });
 });
 
+describe('answered 2xx', () => {
+  it('is named only for probes, where a 2xx may mean the probed thing exists (not for pages served to a client without a user agent)', () => {
+    const recs = recommendationsFor([
+      sig('empty-user-agent', 'empty-ua', 'anonymous-client', [hit('/about/', 200)]),
+      sig('admin-panel-probe', 'admin-probe', 'admin-probe', [hit('/admin/', 200)]),
+    ]);
+    expect(recs.map((r) => r.answered)).toEqual([[], ['/admin/']]);
+  });
+
+  it('keeps at most six pieces of advice, strongest signatures first, and counts the rest', () => {
+    const families = ['log4shell', 'webshell', 'exploit', 'sqli', 'xss', 'traversal', 'rfi', 'burst'];
+    const recs = recommendationsFor(families.map((f, i) => ({ ...sig(f, f, 'x'), points: 80 - i })));
+    expect(recs).toHaveLength(6);
+    expect(recs[0]!.because).toEqual(['T log4shell']);
+    expect(recs.more).toBe(2);
+  });
+});
+
 describe('contextNotes', () => {
   const base = { key: '192.0.2.10', sharedReason: null, scanner: null, networkType: 'unknown' as const, inBlocklist: true, status: 'published' as const };
   it.each([

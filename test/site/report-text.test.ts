@@ -51,6 +51,11 @@ describe('analysisFor', () => {
     expect(analysisFor(report, pruned, near, title)[2]).toBe('Of the 8 requests still on record, 100% were answered with a client error such as 404 or 403 (4xx); none was answered normally (2xx).');
   });
 
+  it('counts redirects too, so the shares add up (the demo\'s 144.76.194.187: 2 × 4xx, 14 × 2xx, 25 × 3xx)', () => {
+    const demo: Activity = { ...activity, statusClasses: [{ cls: 2, requests: 14 }, { cls: 3, requests: 25 }, { cls: 4, requests: 2 }] };
+    expect(analysisFor({ ...report, requests: 41 }, demo, near, title)[2]).toBe('5% of its requests were answered with a client error such as 404 or 403 (4xx), 34% were answered normally (2xx) and 61% were redirected (3xx).');
+  });
+
   it.each([
     [{ lastSeen: T + 20_000 }, 0, '192.0.2.10 sent 20 requests to this site within a minute on 2026-11-20.'],
     [{ lastSeen: T + 3 * 86_400_000 }, 0, '192.0.2.10 sent 20 requests to this site over 3 days, from 2026-11-20 to 2026-11-23.'],
