@@ -114,7 +114,8 @@ function toHit(r: HitRow, hosts: readonly string[]): EvidenceHit {
     id: r.id,
     ts: r.ts,
     method: tag ? '' : clip(r.method),
-    request: tag ? `[${tag}]` : clip(r.path),
+    // the path was redacted when it was stored; the host list and token rules of today apply too
+    request: tag ? `[${tag}]` : clip(redactText(r.path, { hosts })),
     protocol: clip(r.protocol),
     status: r.status,
     tag,

@@ -66,6 +66,16 @@ function heavyLines(): string[] {
   return samples;
 }
 
+// The operator's secrets, planted where real logs carry them: a token as a path segment and as a query
+// value, the operator's host in an absolute-form target and a referer, an e-mail address in the user
+// agent. The same address also probes an exploit path so it is published.
+const SECRET = { host: 'shop.operator-secret.example', token: 'tok_9f8e7d6c5b4a39281706f5e4d3c2b1a0', value: 'hunter2-SECRET-VALUE', email: 'owner@operator-secret.example' };
+const SECRETS = [
+  line('198.51.100.70', '03/Dec/2026:02:30:00 +0000', `GET ${EXPLOIT}?key=${SECRET.value} HTTP/1.1`, 404, `Mozilla/5.0 (contact ${SECRET.email})`),
+  line('198.51.100.70', '03/Dec/2026:02:30:01 +0000', `GET http://${SECRET.host}/api/${SECRET.token}/.env?session=${SECRET.value} HTTP/1.1`, 404),
+  `198.51.100.70 - - [03/Dec/2026:02:30:02 +0000] "GET /.git/config HTTP/1.1" 404 100 "https://${SECRET.host}/account?reset=${SECRET.value}" "curl/8.0 ${SECRET.token}"`,
+];
+
 let dir: string;
 let out: string;
 let files: string[];
@@ -75,7 +85,7 @@ const text = (html: string) => html.replace(/<[^>]+>/g, ' ').replace(/&lt;/g, '<
 async function nightly(dbFile: string, log: string, ipv6Prefix: number): Promise<void> {
   const cfg = validateConfig({
     logs: [log], db: dbFile, out: path.join(dir, 'unused'), offline: true, scorePrivate: true, asOf: 'newest',
-    windowDays: 5000, halfLifeDays: 0, ipv6Prefix, site: { url: SITE, name: 'Cases' },
+    windowDays: 5000, halfLifeDays: 0, ipv6Prefix, site: { url: SITE, name: 'Cases' }, redact: { hosts: [SECRET.host] },
   }, 'site-cases test');
   const run = await runNightly(cfg, { now: () => Date.UTC(2026, 11, 3, 3), log: () => {} });
   run.copy.publish();
@@ -85,7 +95,7 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'pillory-cases-'));
   out = path.join(dir, 'dist');
   const log = path.join(dir, 'access.log');
-  writeFileSync(log, `${[...SITE01, ...SITE02, ...SITE03, ...heavyLines()].join('\n')}\n`);
+  writeFileSync(log, `${[...SITE01, ...SITE02, ...SITE03, ...SECRETS, ...heavyLines()].join('\n')}\n`);
   const db = path.join(dir, 'snapshot.sqlite');
   // the case speaks of address actors: one IPv6 address is one actor (ipv6Prefix 128)
   await nightly(db, log, 128);
@@ -119,7 +129,7 @@ describe('site-01: one address, one page, one URL that works on every file syste
       expect(read(`ip/${slug}/index.html`)).toContain(`<meta property="og:url" content="${url}">`);
       expect(sitemap).toContain(`<loc>${url}</loc>`);
       expect(read('feed.xml')).toContain(`<link rel="alternate" type="text/html" href="${url}"/>`);
-      expect(read('index.html')).toContain(`<a href="/ip/${slug}/">${key}</a>`);
+      expect(read('index.html')).toContain(`<a href="/ip/${slug}/">`);
       expect(JSON.parse(read('blocklist/blocklist.json')).entries.find((e: { address: string }) => e.address === key).report).toBe(url);
     }
     for (const wrong of ['::ffff:192.0.2.10', '2001:DB8', 'eth0', '2001:db8:0:0::1']) {
@@ -177,6 +187,20 @@ describe('site-03: JSON inside <script type="application/ld+json"> must not end 
     expect(html.match(/<script\b/g)).toHaveLength(2);
     expect(html).toContain('<li>&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</li>');
     expect(text(html)).toContain(BREAKOUT);
+  });
+});
+
+describe('redaction through the real pipeline', () => {
+  it('publishes the address that carried the secrets, and no secret in any file of dist/', () => {
+    expect(files).toContain('ip/198.51.100.70/index.html');
+    for (const f of files) {
+      const bytes = readFileSync(path.join(out, f)).toString('latin1').toLowerCase();
+      for (const [what, secret] of Object.entries(SECRET)) expect(bytes.includes(secret.toLowerCase()), `${f} holds the planted ${what}`).toBe(false);
+    }
+    const html = read('ip/198.51.100.70/index.html');
+    expect(html).toContain(`<td>${EXPLOIT}?key=…</td>`);
+    expect(html).toContain('<td>/api/tok_[redacted]/.env?session=…</td>');
+    expect(html).toContain('<li>Mozilla/5.0 (contact [redacted])</li>');
   });
 });
 
