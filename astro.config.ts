@@ -1,6 +1,6 @@
 import { defineConfig } from 'astro/config';
 import sitemap from '@astrojs/sitemap';
-import { sitemapFilter } from './src/site/sitemap-filter.ts';
+import { sitemapEntryLimit, sitemapFilter } from './src/site/sitemap-options.ts';
 
 // The site is rendered once from the snapshot named by PILLORY_SNAPSHOT (see src/lib/snapshot.ts).
 export default defineConfig({
@@ -15,10 +15,9 @@ export default defineConfig({
   devToolbar: { enabled: false },
   integrations: [
     sitemap({
-      // noindex pages (404, search, aged-out reports) stay out; report pages are split into files of
-      // 10,000 URLs (the limit is 50,000)
+      // noindex pages (404, search, expired reports) stay out; files of at most 10,000 URLs (the limit is 50,000)
       filter: sitemapFilter(),
-      entryLimit: 10_000,
+      entryLimit: sitemapEntryLimit(),
     }),
   ],
   vite: {

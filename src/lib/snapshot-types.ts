@@ -24,8 +24,6 @@ export interface SiteMeta {
   asOf: number;
   publishThreshold: number;
   halfLifeDays: number;
-  /** Days an aged-out page stays up (noindex) before it is removed (meta `expired_grace_days`, default 30). */
-  expiredGraceDays: number;
   siteName: string;
   geoSources: GeoSource[];
   zoneHealth: ZoneHealth[];
@@ -35,6 +33,10 @@ export interface SiteMeta {
   redactHosts: string[];
   /** Optional meta key `data_licence`: the licence of the published lists and reports. */
   licence: string;
+  /** Meta key `site_contact`: where owners ask for a review; null when the snapshot does not say. */
+  contact: string | null;
+  /** Meta key `expired_grace_days`: how long an expired page stays (noindex) before it is removed. */
+  expiredGraceDays: number | null;
 }
 
 export interface DnsblPolicy {
@@ -80,7 +82,13 @@ export interface ActorSummary {
   org: string | null;
   networkType: NetworkType;
   firstPublished: number | null;
+  /** `published`: listed today; `expired`: aged out, the page stays for a grace period with noindex. */
+  status: PageState;
+  /** Published and in the blocklists (research scanners are published but not blocklisted by default). */
+  inBlocklist: boolean;
 }
+
+export type PageState = 'published' | 'expired';
 
 /** One logged request shown as evidence: the redacted path only, never the raw target or host. */
 export interface EvidenceHit {
@@ -145,23 +153,26 @@ export interface ActorReport extends ActorSummary {
   abuse: AbuseContact | null;
   /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
   dropsBelowAt: number | null;
-  /** 'expired': aged out, inside its grace period (noindex page, "no activity since …", in no blocklist). */
-  pageStatus: 'published' | 'expired';
-  /** When the score fell below the threshold (expired pages). */
+  /** When the score fell below the publication threshold (expired pages only). */
   expiredAt: number | null;
-  /** Research scanner name (Censys, Shodan…) when identified; such actors are labelled and kept out of the blocklists by default. */
-  scanner: string | null;
-  /** Why the address is likely shared by many people (softer advice, no range blocks), null when not. */
+  /** Why the address is treated as shared by many people (more evidence was needed), null when it is not. */
   sharedReason: string | null;
+  /** Research scanner name when identified (published ranges or reverse DNS), null otherwise. */
+  scanner: string | null;
+  /** What the registry (RDAP) lookup said when no contact is shown. */
+  abuseLookup: AbuseLookup;
+  /** Whether /country/<cc>/ and /asn/<n>/ exist for this actor (they do only while the group has published actors). */
+  groupPages: { country: boolean; asn: boolean };
   /** The log evidence alone after decay (rawScore → decay → evidenceScore). */
   evidenceScore: number;
   /** DNSBL points counted in `score` (score = evidenceScore + corroboration). */
   corroboration: number;
   /** Which lists gave the corroboration, null when none counted. */
   corroborationReason: string | null;
-  /** Whether the blocklists carry this actor. */
-  inBlocklist: boolean;
 }
+
+/** `found`: a contact is shown; `none`: the registry names no abuse mailbox; `unknown`: not asked yet, or the lookup failed. */
+export type AbuseLookup = 'found' | 'none' | 'unknown';
 
 export interface AbuseContact {
   email: string;
@@ -201,6 +212,8 @@ export interface Reasons {
 export interface RemovedEntry {
   key: string;
   reason: string;
+  country: string | null;
+  asn: number | null;
 }
 
 export interface CountryGroup {

@@ -115,10 +115,12 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       as_of: asOf,
       publish_threshold: cfg.publishThreshold,
       half_life_days: cfg.halfLifeDays,
-      expired_grace_days: cfg.expiredGraceDays,
       window_days: cfg.windowDays,
       site_name: cfg.site.name,
       site_url: cfg.site.url,
+      // the site shows these: where owners ask for a review, and how long an expired page stays
+      site_contact: cfg.site.contact,
+      expired_grace_days: cfg.expiredGraceDays,
       geo_sources: JSON.stringify(geo.sources()),
       // the methodology page says how listings count; zones as resolved from the config (all-active expanded)
       dnsbl_policy: JSON.stringify({ zones: selectZones(cfg.dnsbl.zones, loadZones()).map((z) => z.zone), pointsPerListing: cfg.dnsbl.pointsPerListing, maxPoints: cfg.dnsbl.maxPoints }),

@@ -6,7 +6,7 @@ import { safeJson } from '../../../../site/safe-json.ts';
 import { siteUrl } from '../../../../site/site-url.ts';
 
 export const getStaticPaths = (() =>
-  snapshot().asns().flatMap((a) => EXPORT_FILES.map((file) => ({ params: { asn: String(a.asn), file }, props: { asn: a.asn } })))) satisfies GetStaticPaths;
+  snapshot().exportGroups().asns.flatMap((asn) => EXPORT_FILES.map((file) => ({ params: { asn: String(asn), file }, props: { asn } })))) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ params, props, site }) => {
   const file = params.file as ExportFile;

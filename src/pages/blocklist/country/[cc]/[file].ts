@@ -6,7 +6,7 @@ import { safeJson } from '../../../../site/safe-json.ts';
 import { siteUrl } from '../../../../site/site-url.ts';
 
 export const getStaticPaths = (() =>
-  snapshot().countries().flatMap((c) => EXPORT_FILES.map((file) => ({ params: { cc: c.code.toLowerCase(), file }, props: { code: c.code } })))) satisfies GetStaticPaths;
+  snapshot().exportGroups().countries.flatMap((code) => EXPORT_FILES.map((file) => ({ params: { cc: code.toLowerCase(), file }, props: { code } })))) satisfies GetStaticPaths;
 
 export const GET: APIRoute = ({ params, props, site }) => {
   const file = params.file as ExportFile;
