@@ -1,8 +1,8 @@
 import { defineConfig } from 'astro/config';
 import sitemap from '@astrojs/sitemap';
-import { isPrimary, TRACKED_PAGE } from './src/site/render-share.ts';
+import { isPrimary } from './src/site/render-share.ts';
 import { sitemapCollation } from './src/site/sitemap-collation.ts';
-import { sitemapPageUrls } from './src/site/sitemap-urls.ts';
+import { sitemapEntryLimit, sitemapFilter, sitemapPageUrls } from './src/site/sitemap-options.ts';
 
 // The site is rendered from the snapshot named by PILLORY_SNAPSHOT (see src/lib/snapshot.ts), by one
 // or more builds that each render a share of it (see src/site/build-site.ts). Only the primary build
@@ -11,7 +11,6 @@ import { sitemapPageUrls } from './src/site/sitemap-urls.ts';
 const site = process.env.PILLORY_SITE_URL || 'https://pillory.example.org';
 const primary = isPrimary();
 const tracked = primary ? sitemapPageUrls(new URL(site)) : [];
-const indexable = new Set(tracked);
 const [collationOn, collationOff] = sitemapCollation();
 
 export default defineConfig({
@@ -29,14 +28,9 @@ export default defineConfig({
         collationOn,
         sitemap({
           customPages: tracked,
-          // tracked pages come from the snapshot's list (noindex ones are not on it); of the rest, the
-          // 404 and search pages stay out
-          filter: (page) => {
-            const p = new URL(page).pathname;
-            return TRACKED_PAGE.test(p) ? indexable.has(page) : !/^\/(?:404|search)\/?$/.test(p);
-          },
-          // report pages are split into files of 10,000 URLs (the limit is 50,000)
-          entryLimit: 10_000,
+          // noindex pages (404, search, expired reports) stay out; files of at most 10,000 URLs (the limit is 50,000)
+          filter: sitemapFilter(tracked),
+          entryLimit: sitemapEntryLimit(),
         }),
         collationOff,
       ]

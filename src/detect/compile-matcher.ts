@@ -1,5 +1,5 @@
 import type { RequestMatcher } from './rule-schema.ts';
-import type { RequestView } from './request-view.ts';
+import { anywhereFields, type RequestView } from './request-view.ts';
 import { pathListOf } from './path-list.ts';
 
 /**
@@ -63,7 +63,11 @@ export function compileMatcher(m: RequestMatcher, ctx: CompileContext, prefix = 
   }
   if (m.anywhere_in_list !== undefined) {
     const has = substringAny(ctx.list(m.anywhere_in_list));
-    leaf(`anywhere_in_list(${m.anywhere_in_list})`, (v) => has(v.target) || has(v.ua) || has(v.referer));
+    leaf(`anywhere_in_list(${m.anywhere_in_list})`, (v) => anywhereFields(v).some(has));
+  }
+  if (m.anywhere_regex !== undefined) {
+    const re = regexOf(m.anywhere_regex, `${prefix}.anywhere_regex`);
+    leaf('anywhere_regex', (v) => anywhereFields(v).some((f) => f !== '' && re.test(f)));
   }
   if (m.ua_in_list !== undefined) {
     const has = substringAny(ctx.list(m.ua_in_list));

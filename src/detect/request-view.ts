@@ -15,6 +15,12 @@ export interface RequestView {
   target: string;
   ua: string;
   referer: string;
+  /**
+   * Everything else the log recorded about the request, decoded and lower-cased, joined by newlines:
+   * the protocol field, the virtual host (formats that log it) and, for request lines that were not
+   * HTTP, the raw line as sent (a bare "${jndi:…}" request line is one of those).
+   */
+  rest: string;
 }
 
 const PCT = /%([0-9a-f]{2})/gi;
@@ -42,7 +48,23 @@ export function viewOf(hit: Hit): RequestView {
     target: decodeForMatch(raw).toLowerCase(),
     ua: decodeForMatch(hit.ua).toLowerCase(),
     referer: decodeForMatch(hit.referer).toLowerCase(),
+    rest: restOf(hit),
   };
+}
+
+function restOf(hit: Hit): string {
+  const parts = [hit.protocol, hit.host, hit.tag ? unescapeLogged(hit.raw) : ''].filter((p) => p !== '');
+  return parts.length === 0 ? '' : decodeForMatch(parts.join('\n')).toLowerCase();
+}
+
+/** A raw request line keeps the log's own escapes (\x16, \"): undo them so "\x24{jndi:" reads as "${jndi:". */
+function unescapeLogged(raw: string): string {
+  return raw.includes('\\') ? raw.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(["\\])/g, '$1') : raw;
+}
+
+/** Every field the `anywhere_*` matchers search, in a fixed order. */
+export function anywhereFields(v: RequestView): readonly string[] {
+  return [v.target, v.ua, v.referer, v.rest];
 }
 
 /** The path as "the same resource": no trailing slashes (but "/" stays "/"). */

@@ -33,6 +33,10 @@ export interface SiteMeta {
   redactHosts: string[];
   /** Optional meta key `data_licence`: the licence of the published lists and reports. */
   licence: string;
+  /** Meta key `site_contact`: where owners ask for a review; null when the snapshot does not say. */
+  contact: string | null;
+  /** Meta key `expired_grace_days`: how long an expired page stays (noindex) before it is removed. */
+  expiredGraceDays: number | null;
 }
 
 /**
@@ -40,11 +44,11 @@ export interface SiteMeta {
  * (generatedAt, asOf) and zone health, which change every night. Those pages are reused from the
  * previous build while their own data is unchanged, so they must not show what changes nightly.
  */
-export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence' | 'dnsblPolicy'>;
+export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'expiredGraceDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence' | 'dnsblPolicy'>;
 
 export function pageMetaOf(m: SiteMeta): PageMeta {
   return {
-    schemaVersion: m.schemaVersion, publishThreshold: m.publishThreshold, halfLifeDays: m.halfLifeDays, siteName: m.siteName,
+    schemaVersion: m.schemaVersion, publishThreshold: m.publishThreshold, halfLifeDays: m.halfLifeDays, expiredGraceDays: m.expiredGraceDays, siteName: m.siteName,
     geoSources: m.geoSources, redactHosts: m.redactHosts, licence: m.licence, dnsblPolicy: m.dnsblPolicy,
   };
 }
@@ -92,7 +96,13 @@ export interface ActorSummary {
   org: string | null;
   networkType: NetworkType;
   firstPublished: number | null;
+  /** `published`: listed today; `expired`: aged out, the page stays for a grace period with noindex. */
+  status: PageState;
+  /** Published and in the blocklists (research scanners are published but not blocklisted by default). */
+  inBlocklist: boolean;
 }
+
+export type PageState = 'published' | 'expired';
 
 /** One logged request shown as evidence: the redacted path only, never the raw target or host. */
 export interface EvidenceHit {
@@ -153,13 +163,30 @@ export interface ActorReport extends ActorSummary {
   ips: ActorIp[];
   signatures: SignatureRow[];
   dnsbl: DnsblRow[];
-  /** Points the DNSBL listings added to `score` (0 when none) and which lists gave them. */
-  corroboration: { points: number; reason: string | null };
   /** From RDAP when the snapshot has `actors.abuse_email` (and `abuse_source`); null otherwise. */
   abuse: AbuseContact | null;
   /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
   dropsBelowAt: number | null;
+  /** When the score fell below the publication threshold (expired pages only). */
+  expiredAt: number | null;
+  /** Why the address is treated as shared by many people (more evidence was needed), null when it is not. */
+  sharedReason: string | null;
+  /** Research scanner name when identified (published ranges or reverse DNS), null otherwise. */
+  scanner: string | null;
+  /** What the registry (RDAP) lookup said when no contact is shown. */
+  abuseLookup: AbuseLookup;
+  /** Whether /country/<cc>/ and /asn/<n>/ exist for this actor (they do only while the group has published actors). */
+  groupPages: { country: boolean; asn: boolean };
+  /** The log evidence alone after decay (rawScore → decay → evidenceScore). */
+  evidenceScore: number;
+  /** DNSBL points counted in `score` (score = evidenceScore + corroboration). */
+  corroboration: number;
+  /** Which lists gave the corroboration, null when none counted. */
+  corroborationReason: string | null;
 }
+
+/** `found`: a contact is shown; `none`: the registry names no abuse mailbox; `unknown`: not asked yet, or the lookup failed. */
+export type AbuseLookup = 'found' | 'none' | 'unknown';
 
 export interface AbuseContact {
   email: string;
@@ -199,6 +226,8 @@ export interface Reasons {
 export interface RemovedEntry {
   key: string;
   reason: string;
+  country: string | null;
+  asn: number | null;
 }
 
 export interface CountryGroup {

@@ -9,7 +9,7 @@ import { redactTarget, redactText } from '../core/redact.ts';
 import { SCHEMA_VERSION } from '../snapshot/schema.ts';
 import type { DnsblStatus, NetworkType, RequestTag, Severity, Verdict } from '../core/types.ts';
 import type {
-  AbuseContact, ActorReport, NetworkAbuseContact, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblPolicy, EvidenceHit, GeoSource,
+  AbuseContact, AbuseLookup, ActorReport, NetworkAbuseContact, ActorSummary, Activity, AsnGroup, CountryGroup, DnsblPolicy, EvidenceHit, GeoSource,
   Neighbours, ReadingTotals, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
@@ -17,7 +17,7 @@ import { prefixOf } from './prefix.ts';
 export type * from './snapshot-types.ts';
 
 const SUMMARY_COLS = `key, slug, family, requests, first_seen, last_seen, score, verdict, country,
-  country_name, asn, org, network_type, first_published`;
+  country_name, asn, org, network_type, first_published, published`;
 const ORDER = 'ORDER BY score DESC, last_seen DESC, key';
 const MAX_TEXT = 512;
 
@@ -25,13 +25,15 @@ interface SummaryRow {
   key: string; slug: string; family: number; requests: number; first_seen: number; last_seen: number;
   score: number; verdict: string; country: string | null; country_name: string | null;
   asn: number | null; org: string | null; network_type: string; first_published: number | null;
+  published: number; status: string; in_blocklist: number;
 }
 interface ReportRow extends SummaryRow {
   raw_score: number; peak_score: number; last_offence: number | null; region: string | null;
   city: string | null; network_reason: string | null; geo_source: string | null;
   crawler: string | null; crawler_check: string | null;
   abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
-  dnsbl_added: number; dnsbl_reason: string | null;
+  expired_at: number | null; shared_reason: string | null; scanner: string | null; abuse_network: string | null;
+  evidence_score: number | null; corroboration: number; dnsbl_reason: string | null;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -90,6 +92,7 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 }
 
 function toSummary(r: SummaryRow): ActorSummary {
+  const published = r.published === 1;
   return {
     key: r.key,
     slug: r.slug,
@@ -105,6 +108,8 @@ function toSummary(r: SummaryRow): ActorSummary {
     org: r.org,
     networkType: oneOf(r.network_type, NETWORK_TYPES, 'unknown'),
     firstPublished: r.first_published,
+    status: published ? 'published' : 'expired',
+    inBlocklist: published && r.in_blocklist === 1,
   };
 }
 
@@ -114,7 +119,8 @@ function toHit(r: HitRow, hosts: readonly string[]): EvidenceHit {
     id: r.id,
     ts: r.ts,
     method: tag ? '' : clip(r.method),
-    request: tag ? `[${tag}]` : clip(r.path),
+    // the path was redacted when it was stored; the host list and token rules of today apply too
+    request: tag ? `[${tag}]` : clip(redactText(r.path, { hosts })),
     protocol: clip(r.protocol),
     status: r.status,
     tag,
@@ -134,12 +140,18 @@ export class SnapshotReader {
   // The snapshot does not change during a build: cache what every page asks for.
   #meta: SiteMeta | null = null;
   #published: ActorSummary[] | null = null;
+  #expired: ActorSummary[] | null = null;
+  #added: ActorSummary[] | null = null;
+  #removed: RemovedEntry[] | null | undefined = undefined;
+  #groupIndex: { country: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #bySlug: Map<string, ActorSummary> | null = null;
   #byKey: Map<string, ActorSummary> | null = null;
+  #pageBySlug: Map<string, ActorSummary> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
   #abuseByAsn: Map<number, NetworkAbuseContact[]> | null = null;
   readonly #hasChanges: boolean;
+  readonly #hasStatus: boolean;
 
   constructor(file: string) {
     try {
@@ -166,7 +178,17 @@ export class SnapshotReader {
       ? `SELECT d.actor, CAST(strftime('%s', d.day) AS INTEGER) / 86400 AS d, d.requests AS n FROM json_each(?) k CROSS JOIN actor_days d ON d.actor = k.value ORDER BY d.actor, d.day`
       : `SELECT h.actor, h.ts / ${DAY_MS} AS d, count(*) AS n FROM json_each(?) k CROSS JOIN hits h ON h.actor = k.value GROUP BY h.actor, d ORDER BY h.actor, d`;
     const dropsCol = `, ${col('drops_below_at')}`;
-    const corroborationCols = actorCols.has('dnsbl_added') ? ', a.dnsbl_added, a.dnsbl_reason' : ', 0 AS dnsbl_added, NULL AS dnsbl_reason';
+    // page state columns (status, in_blocklist, …) came with ageing; a snapshot without them has published pages only
+    const hasStatus = actorCols.has('status') && actorCols.has('expired_at');
+    const opt = (name: string, fallback: string) => (actorCols.has(name) ? name : `${fallback} AS ${name}`);
+    const summaryCols = `${SUMMARY_COLS}, ${hasStatus ? 'status' : "'published' AS status"}, ${opt('in_blocklist', 'published')}`;
+    // the score's parts (issue 4): the log evidence after decay, and the DNSBL points counted on top
+    const reportCols = `${opt('expired_at', 'NULL')}, ${opt('shared_reason', 'NULL')}, ${opt('scanner', 'NULL')}, ${opt('abuse_network', 'NULL')}, `
+      + `${opt('evidence_score', 'NULL')}, ${opt('corroboration', '0')}, ${opt('dnsbl_reason', 'NULL')}`;
+    const pageable = hasStatus ? "(published = 1 OR status = 'expired')" : 'published = 1';
+    this.#hasStatus = hasStatus;
+    // the batch statement reads the same columns through the alias a
+    const aliased = (cols: string) => cols.split(',').map((c) => c.trim().replace(/^[a-z_]+\b/, (name) => (name === 'NULL' ? name : `a.${name}`))).join(', ');
     this.#hasChanges = hasChanges;
     this.#stmts = {
       meta: db.prepare<[], { key: string; value: string }>('SELECT key, value FROM meta'),
@@ -174,10 +196,18 @@ export class SnapshotReader {
         'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
       runs: db.prepare<[], { started_at: number; lines_read: number; lines_parsed: number; skipped_json: string }>(
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
-      published: db.prepare<[], SummaryRow>(`SELECT ${SUMMARY_COLS} FROM actors WHERE published = 1 ${ORDER}`),
-      actors: db.prepare<[string], ReportRow>(`SELECT ${SUMMARY_COLS.replace(/(\w+)/g, 'a.$1')}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
-        a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}${corroborationCols}
-        FROM json_each(?) k CROSS JOIN actors a ON a.key = k.value WHERE a.published = 1`),
+      published: db.prepare<[], SummaryRow>(`SELECT ${summaryCols} FROM actors WHERE published = 1 ${ORDER}`),
+      expired: hasStatus ? db.prepare<[], SummaryRow>(`SELECT ${summaryCols} FROM actors WHERE published = 0 AND status = 'expired' ${ORDER}`) : null,
+      actors: db.prepare<[string], ReportRow>(`SELECT ${aliased(summaryCols)}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
+        a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}, ${aliased(reportCols)}
+        FROM json_each(?) k CROSS JOIN actors a ON a.key = k.value WHERE ${pageable.replace(/\b(published|status)\b/g, 'a.$1')}`),
+      previousRunAsOf: db.prepare<[], { as_of: number }>('SELECT as_of FROM runs ORDER BY id DESC LIMIT 1 OFFSET 1'),
+      // an entry left the lists in the newest run when its score fell (or it was excluded) after the run before
+      leftSince: hasStatus
+        ? db.prepare<[number, number], { key: string; excluded: string | null; expired_at: number; score: number; country: string | null; asn: number | null }>(
+          `SELECT key, ${opt('excluded', 'NULL')}, expired_at, score, country, asn FROM actors
+            WHERE status IN ('expired', 'removed') AND published = 0 AND expired_at > ? AND expired_at <= ? ORDER BY key`)
+        : null,
       // per-page chart data: each a single pass over the actor's rows of the (actor, ts) index
       // constants inlined: a bound JS number arrives as REAL and would turn the division fractional
       days: db.prepare<[string], { actor: string; d: number; n: number }>(daysSql),
@@ -188,8 +218,9 @@ export class SnapshotReader {
       reasons: db.prepare<[], { actor: string; rule_id: string; label: string }>(
         'SELECT s.actor, s.rule_id, s.label FROM signatures s JOIN actors a ON a.key = s.actor WHERE a.published = 1 ORDER BY s.actor, s.points DESC, s.rule_id'),
       removed: hasChanges
-        ? db.prepare<[], { actor: string; reason: string }>(`SELECT actor, reason FROM publication_changes
-            WHERE change = 'removed' AND run_id = (SELECT max(id) FROM runs) ORDER BY actor`)
+        ? db.prepare<[], { actor: string; reason: string; country: string | null; asn: number | null }>(`SELECT c.actor, c.reason, a.country, a.asn
+            FROM publication_changes c LEFT JOIN actors a ON a.key = c.actor
+            WHERE c.change = 'removed' AND c.run_id = (SELECT max(id) FROM runs) ORDER BY c.actor`)
         : null,
       ips: db.prepare<[string], { actor: string; ip: string; requests: number; first_seen: number; last_seen: number }>(
         'SELECT i.actor, i.ip, i.requests, i.first_seen, i.last_seen FROM json_each(?) k CROSS JOIN actor_ips i ON i.actor = k.value ORDER BY i.actor, i.requests DESC, i.ip'),
@@ -227,6 +258,8 @@ export class SnapshotReader {
       zoneHealth: Array.isArray(zones) ? (zones as ZoneHealth[]) : [],
       dnsblPolicy: dnsblPolicyOf(policy),
       licence: clip(m.get('data_licence') || DEFAULT_LICENCE),
+      contact: m.get('site_contact') ? clip(m.get('site_contact')!) : null,
+      expiredGraceDays: m.has('expired_grace_days') && Number.isFinite(Number(m.get('expired_grace_days'))) ? Number(m.get('expired_grace_days')) : null,
       redactHosts: Array.isArray(hosts) ? hosts.filter((h): h is string => typeof h === 'string' && h !== '').map((h) => h.toLowerCase()) : [],
     };
     return this.#meta;
@@ -265,6 +298,33 @@ export class SnapshotReader {
     return this.#published;
   }
 
+  /** Aged-out actors whose page stays for the grace period (noindex, out of every list and export). */
+  expired(): ActorSummary[] {
+    this.#expired ??= (this.#stmts.expired?.all() ?? []).filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
+    return this.#expired;
+  }
+
+  /** Every actor that has a report page: published, then expired. */
+  pages(): ActorSummary[] {
+    return [...this.published(), ...this.expired()];
+  }
+
+  /**
+   * Countries and networks that get export files: those with published actors, and those an entry
+   * left tonight (so a firewall fetching a group's list sees it empty, with the removal, not a 404).
+   */
+  exportGroups(): { countries: string[]; asns: number[] } {
+    const removed = this.removed() ?? [];
+    const countries = new Set([...this.countries().map((c) => c.code), ...removed.map((r) => r.country).filter((c): c is string => c !== null)]);
+    const asns = new Set([...this.asns().map((a) => a.asn), ...removed.map((r) => r.asn).filter((n): n is number => n !== null && Number.isSafeInteger(n) && n >= 0)]);
+    return { countries: [...countries].sort(), asns: [...asns].sort((a, b) => a - b) };
+  }
+
+  /** Published actors that go into the blocklists. */
+  blocklisted(): ActorSummary[] {
+    return this.published().filter((a) => a.inBlocklist);
+  }
+
   totals(): Totals {
     const all = this.published();
     return {
@@ -287,7 +347,7 @@ export class SnapshotReader {
   }
 
   byCountry(code: string): ActorSummary[] {
-    return this.published().filter((a) => a.country === code);
+    return this.#groups().country.get(code) ?? [];
   }
 
   asns(): AsnGroup[] {
@@ -302,12 +362,26 @@ export class SnapshotReader {
   }
 
   byAsn(asn: number): ActorSummary[] {
-    return this.published().filter((a) => a.asn === asn);
+    return this.#groups().asn.get(asn) ?? [];
   }
 
-  /** The full report of a published actor, or null when the slug names none. */
+  // one pass over the published list per build: a group page or export then costs one map look-up
+  #groups(): { country: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } {
+    if (!this.#groupIndex) {
+      const country = new Map<string, ActorSummary[]>();
+      const asn = new Map<number, ActorSummary[]>();
+      for (const a of this.published()) {
+        if (a.country) push(country, a.country, a);
+        if (a.asn !== null) push(asn, a.asn, a);
+      }
+      this.#groupIndex = { country, asn };
+    }
+    return this.#groupIndex;
+  }
+
+  /** The full report of a published or expired actor, or null when the slug names none. */
   report(slug: string): ActorReport | null {
-    const a = this.summary(slug);
+    const a = this.pageSummary(slug);
     return a ? (this.#reportsOf([a.key]).get(a.key) ?? null) : null;
   }
 
@@ -324,7 +398,7 @@ export class SnapshotReader {
     const meta = this.meta();
     for (let i = 0; i < keys.length; i += batch) {
       for (const rows of this.#rowsOf(keys.slice(i, i + batch)).values()) {
-        yield { report: toReport(rows, meta), activity: toActivity(rows) };
+        yield { report: toReport(rows, meta, this.contextOf(rows.actor)), activity: toActivity(rows) };
       }
     }
   }
@@ -369,17 +443,34 @@ export class SnapshotReader {
   }
 
   #reportsOf(keys: readonly string[]): Map<string, ActorReport> {
-    return mapValues(this.#rowsOf(keys), (rows) => toReport(rows, this.meta()));
+    return mapValues(this.#rowsOf(keys), (rows) => toReport(rows, this.meta(), this.contextOf(rows.actor)));
   }
 
   #activitiesOf(keys: readonly string[]): Map<string, Activity> {
     return mapValues(this.#rowsOf(keys), toActivity);
   }
 
-  /** A published actor by key (summary only), from the cached list. */
+  /** An actor with a report page (published or expired) by key, from the cached lists. */
   summaryOf(key: string): ActorSummary | null {
-    this.#byKey ??= new Map(this.published().map((a) => [a.key, a]));
+    this.#byKey ??= new Map(this.pages().map((a) => [a.key, a]));
     return this.#byKey.get(key) ?? null;
+  }
+
+  /** An actor with a report page (published or expired) by slug, from the cached lists. */
+  pageSummary(slug: string): ActorSummary | null {
+    this.#pageBySlug ??= new Map(this.pages().map((a) => [a.slug, a]));
+    return this.#pageBySlug.get(slug) ?? null;
+  }
+
+  /** What a report takes from other actors (see ReportContext). */
+  contextOf(a: Pick<ActorSummary, 'country' | 'asn'> | Pick<SummaryRow, 'country' | 'asn'>): ReportContext {
+    const country = a.country && COUNTRY_CODE.test(a.country) ? a.country : null;
+    return {
+      groupPages: {
+        country: country !== null && this.#groups().country.has(country),
+        asn: a.asn !== null && this.#groups().asn.has(a.asn),
+      },
+    };
   }
 
   /** A published actor by slug (summary only), from the cached list. */
@@ -452,18 +543,42 @@ export class SnapshotReader {
 
   /** Actors first published by the newest run. */
   added(): ActorSummary[] {
-    const run = this.lastRun();
-    if (!run) return [];
-    return this.published().filter((a) => a.firstPublished === run.asOf);
+    if (!this.#added) {
+      const run = this.lastRun();
+      this.#added = run ? this.published().filter((a) => a.firstPublished === run.asOf) : [];
+    }
+    return this.#added;
   }
 
   /**
-   * Actors the newest run took off the list, with the reason, or null when the snapshot has no
-   * `publication_changes` table to say so.
+   * Actors the newest run took off the list, with the reason: from a `publication_changes` table when
+   * the snapshot has one, else from the page state (aged out or excluded after the previous run). Null
+   * when the snapshot records neither.
    */
   removed(): RemovedEntry[] | null {
-    if (!this.#hasChanges || !this.#stmts.removed) return null;
-    return this.#stmts.removed.all().map((r) => ({ key: r.actor, reason: clip(r.reason) }));
+    if (this.#removed === undefined) this.#removed = this.#readRemoved();
+    return this.#removed;
+  }
+
+  #readRemoved(): RemovedEntry[] | null {
+    if (this.#hasChanges && this.#stmts.removed) {
+      // a removed actor is no longer in published(): its country and network come from its own row
+      return this.#stmts.removed.all().map((r) => ({
+        key: r.actor, reason: clip(r.reason), country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null, asn: r.asn,
+      }));
+    }
+    if (!this.#hasStatus || !this.#stmts.leftSince) return null;
+    const run = this.lastRun();
+    const before = this.#stmts.previousRunAsOf.get();
+    // with one run only there was no earlier list to leave
+    if (!run || !before) return [];
+    const threshold = this.meta().publishThreshold;
+    return this.#stmts.leftSince.all(before.as_of, run.asOf).map((r) => ({
+      key: r.key,
+      reason: r.excluded ? `no longer published: ${clip(r.excluded)}` : `aged out: score ${r.score} fell below ${threshold} on ${new Date(r.expired_at).toISOString().slice(0, 10)}`,
+      country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null,
+      asn: r.asn,
+    }));
   }
 
   close(): void {
@@ -483,13 +598,20 @@ interface ActorRows {
   statuses: { c: number; n: number }[];
 }
 
-function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPolicy'>): ActorReport {
+/**
+ * What a report takes from outside its actor's own rows: whether its country and network pages exist
+ * (they do while the group has published actors). rowDigests() callers hash it beside the rows.
+ */
+export interface ReportContext { groupPages: { country: boolean; asn: boolean } }
+
+function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPolicy'>, context: ReportContext): ActorReport {
   const r = rows.actor;
+  const summary = toSummary(r);
   const hosts = meta.redactHosts;
   // only the zones the snapshot was last checked against: a row of a zone since dropped or retired is no vote
   const zones = meta.dnsblPolicy?.zones;
   return {
-    ...toSummary(r),
+    ...summary,
     rawScore: r.raw_score,
     peakScore: r.peak_score,
     lastOffence: r.last_offence,
@@ -521,9 +643,16 @@ function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPo
       abuse: d.abuse === 1,
       checkedAt: d.checked_at,
     })),
-    corroboration: corroborationOf(r),
     abuse: abuseOf(r),
     dropsBelowAt: r.drops_below_at,
+    expiredAt: r.published === 1 ? null : r.expired_at,
+    sharedReason: r.shared_reason ? clip(r.shared_reason) : null,
+    scanner: r.scanner ? clip(r.scanner) : null,
+    abuseLookup: abuseLookupOf(r),
+    groupPages: context.groupPages,
+    evidenceScore: r.evidence_score ?? Math.max(0, Math.min(100, r.score)),
+    corroboration: Math.max(0, r.corroboration),
+    corroborationReason: r.dnsbl_reason && r.corroboration > 0 ? clip(r.dnsbl_reason) : null,
   };
 }
 
@@ -558,15 +687,16 @@ function dnsblPolicyOf(v: unknown): DnsblPolicy | null {
   return { zones, pointsPerListing: perListing, maxPoints: max };
 }
 
-function corroborationOf(r: { score: number; dnsbl_added: number; dnsbl_reason: string | null }): { points: number; reason: string | null } {
-  const points = Number.isSafeInteger(r.dnsbl_added) ? Math.max(0, Math.min(r.dnsbl_added, r.score)) : 0;
-  return { points, reason: points > 0 && r.dnsbl_reason ? clip(r.dnsbl_reason) : null };
-}
-
 function abuseOf(r: AbuseCols): AbuseContact | null {
   const email = r.abuse_email?.trim() ?? '';
   if (email.length > 254 || !ABUSE_EMAIL.test(email)) return null;
   return { email: email.toLowerCase(), source: r.abuse_source ? clip(r.abuse_source) : null };
+}
+
+function abuseLookupOf(r: AbuseCols & { abuse_network: string | null }): AbuseLookup {
+  if (abuseOf(r)) return 'found';
+  // a network row without a mailbox is a registry answer; no row means not asked yet, or it failed
+  return r.abuse_network ? 'none' : 'unknown';
 }
 
 function readVersion(db: Database.Database): number | null {

@@ -12,8 +12,8 @@ import type { Progress } from '../cli/progress.ts';
 import { ingestStage, dropOutsideWindow } from './stage-ingest.ts';
 import { scoreActors } from './stage-score.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
-import { decideAll } from './stage-publish.ts';
-import { applyDnsblCorroboration, dnsblStage } from './stage-dnsbl.ts';
+import { applyCorroboration, decideAll } from './stage-publish.ts';
+import { dnsblStage } from './stage-dnsbl.ts';
 import { abuseStage } from './stage-abuse.ts';
 import { loadZones, selectZones } from '../dnsbl/zones.ts';
 import { pruneHits } from './stage-retention.ts';
@@ -98,11 +98,12 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
     await timed('enrich', () => enrichActors(db, touched, geo));
     const dns = cfg.offline ? null : (deps.dns ?? createDnsClient({ resolver: cfg.resolver, timeoutMs: cfg.dnsbl.timeoutMs }));
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
-    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf));
+    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf, { rules, runId }));
     const warnings: string[] = [];
     const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns, { warn: (l) => { warnings.push(l); deps.log(l); } })) : {};
-    // offline runs keep the corroboration of the last lookups on record
-    applyDnsblCorroboration(db);
+    // fresh listings change the corroboration points of published actors (never who is published);
+    // offline runs keep the corroboration decideAll() took from the last lookups
+    if (dns) applyCorroboration(db);
     const abuseCounts = cfg.offline || !cfg.rdap.enabled ? {} : await timed('abuse', () => abuseStage(db, cfg, { now: deps.now, fetch: deps.fetch, warn: (l) => { warnings.push(l); deps.log(l); } }));
     await timed('retention', () => pruneHits(db, touched, windowStart, cfg.maxHitsPerActor));
 
@@ -117,6 +118,9 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       window_days: cfg.windowDays,
       site_name: cfg.site.name,
       site_url: cfg.site.url,
+      // the site shows these: where owners ask for a review, and how long an expired page stays
+      site_contact: cfg.site.contact,
+      expired_grace_days: cfg.expiredGraceDays,
       geo_sources: JSON.stringify(geo.sources()),
       // the methodology page says how listings count; zones as resolved from the config (all-active expanded)
       dnsbl_policy: JSON.stringify({ zones: selectZones(cfg.dnsbl.zones, loadZones()).map((z) => z.zone), pointsPerListing: cfg.dnsbl.pointsPerListing, maxPoints: cfg.dnsbl.maxPoints }),

@@ -4,7 +4,6 @@ import type { DnsClient } from '../dns/dns-client.ts';
 import { checkDnsbl } from '../dnsbl/check-dnsbl.ts';
 import { loadZones, selectZones, type Zone } from '../dnsbl/zones.ts';
 import { setMeta } from '../snapshot/working-copy.ts';
-import { MAX_SCORE, verdictOf } from '../score/score.ts';
 
 const HOUR = 3_600_000;
 
@@ -88,28 +87,4 @@ export function recordDnsblCorroboration(db: Db, cfg: Pick<Config['dnsbl'], 'poi
     const points = Math.min(cfg.maxPoints, zones.length * cfg.pointsPerListing);
     if (points > 0) up.run(points, `listed for abuse by ${zones.join(', ')}`, actor);
   }
-}
-
-/**
- * Today's score of each published actor: the evidence score decideAll() wrote, plus its DNSBL
- * corroboration (dnsbl_points), never above 100. What was added is kept in dnsbl_added so the page's
- * breakdown adds up. Listings never publish an address nor keep a page up: publication was decided on
- * the evidence alone, and only published actors get points. Run after decideAll() on every run.
- */
-export function applyDnsblCorroboration(db: Db): number {
-  const rows = db.prepare(`SELECT key, score, published, dnsbl_points, dnsbl_added FROM actors WHERE dnsbl_added <> 0 OR (published = 1 AND dnsbl_points > 0)`).all() as
-    { key: string; score: number; published: number; dnsbl_points: number; dnsbl_added: number }[];
-  const up = db.prepare(`UPDATE actors SET score = ?, verdict = ?, dnsbl_added = ? WHERE key = ?`);
-  let n = 0;
-  db.transaction(() => {
-    for (const r of rows) {
-      // decideAll() reset dnsbl_added with the evidence score; a second call in one run must not add twice
-      const evidence = r.score - r.dnsbl_added;
-      const added = r.published === 1 ? Math.max(0, Math.min(r.dnsbl_points, MAX_SCORE - evidence)) : 0;
-      const score = evidence + added;
-      up.run(score, verdictOf(score), added, r.key);
-      if (added > 0) n++;
-    }
-  })();
-  return n;
 }

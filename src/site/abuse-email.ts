@@ -4,8 +4,9 @@
 // behaviour labels from the taxonomy, the report's URL) — never log text.
 import type { ActorReport, ActorSummary } from '../lib/snapshot-types.ts';
 import { utc } from './format.ts';
+import { shorten } from './evidence-view.ts';
 
-const MAX_LINES = 10;
+const MAX_LINES = 6;
 
 export function abuseEmailText(r: ActorReport, reportUrl: string, siteName: string, labelTitle: (id: string) => string): { subject: string; body: string } {
   const subject = `Abuse report: ${r.key} (${r.verdict}, score ${r.score}/100)`;
@@ -14,7 +15,7 @@ export function abuseEmailText(r: ActorReport, reportUrl: string, siteName: stri
     .sort((a, b) => a.h.ts - b.h.ts)
     .filter((x, i, all) => all.findIndex((y) => y.h.id === x.h.id) === i)
     .slice(0, MAX_LINES)
-    .map(({ h, rule }) => `  ${utc(h.ts)}  ${h.method ? `${h.method} ` : ''}${h.request}  → ${h.status}  [${rule}]`);
+    .map(({ h, rule }) => `  ${utc(h.ts)}  ${h.method ? `${h.method} ` : ''}${shorten(h.request)}  → ${h.status}  [${rule}]`);
   const labels = [...new Set(r.signatures.map((s) => labelTitle(s.label)))];
   const body = [
     'Hello,',

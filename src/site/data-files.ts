@@ -37,7 +37,8 @@ export function exportDataFiles(reader: SnapshotReader, scope: ExportScope, site
 
 /** search/v6/<first 32 bits>.json: the published IPv6 keys of each /32. */
 export function searchIndexFiles(reader: SnapshotReader): DataFile[] {
-  return [...v6Shards(reader.published())].map(([shard, keys]) => ({ path: `search/v6/${shard}.json`, body: JSON.stringify(keys) }));
+  // expired IPv6 pages are found too: they still answer for the address
+  return [...v6Shards(reader.pages())].map(([shard, keys]) => ({ path: `search/v6/${shard}.json`, body: JSON.stringify(keys) }));
 }
 
 export function writeDataFile(root: string, f: DataFile): void {

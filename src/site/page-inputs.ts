@@ -77,26 +77,33 @@ function shareOf<T>(list: readonly T[], s: { worker: number; workers: number }):
  * digests, in a stable order.
  */
 export function* trackedRoutes(reader: SnapshotReader, site: URL, share = { worker: 0, workers: 1 }): Generator<TrackedRoute> {
-  // A report page is made from its actor's rows (report() and activity()), its neighbours and the
-  // site meta; hashing those is the same as hashing the page input, at a fraction of the cost.
+  // A report page is made from its actor's rows (report() and activity()), what it takes from other
+  // actors (neighbours, whether its group pages exist) and the site meta; hashing those is the same as
+  // hashing the page input, at a fraction of the cost. Expired actors keep their (noindex) page.
   const meta = digestOf(pageMetaOf(reader.meta()));
-  for (const [key, rows] of reader.rowDigests(shareOf(reader.published(), share).map((a) => a.key))) {
+  for (const [key, rows] of reader.rowDigests(shareOf(reader.pages(), share).map((a) => a.key))) {
     const a = reader.summaryOf(key)!;
     const slug = a.slug;
     yield {
       kind: 'report', key: slug, path: `/ip/${slug}/`, files: [`ip/${slug}/index.html`, `ip/${slug}.json`],
-      digest: digestOf([rows, reader.neighbours(a), meta]), indexable: true,
+      digest: digestOf([rows, reader.neighbours(a), reader.contextOf(a), meta]), indexable: a.status === 'published',
     };
   }
   for (const c of shareOf(reader.countries(), share)) {
     const cc = c.code.toLowerCase();
     yield { kind: 'country', key: cc, path: `/country/${cc}/`, files: [`country/${cc}/index.html`], digest: digestOf([c, countryPageInput(reader, c.code)]), indexable: true };
-    const dir = `blocklist/country/${cc}/`;
-    yield { kind: 'country-exports', key: cc, path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'country', code: c.code }, site)), indexable: false };
   }
   for (const g of shareOf(reader.asns(), share)) {
     yield { kind: 'asn', key: String(g.asn), path: `/asn/${g.asn}/`, files: [`asn/${g.asn}/index.html`], digest: digestOf([g, asnPageInput(reader, g.asn)]), indexable: true };
-    const dir = `blocklist/asn/${g.asn}/`;
-    yield { kind: 'asn-exports', key: String(g.asn), path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'asn', asn: g.asn }, site)), indexable: false };
+  }
+  // exports exist also for a group an entry left tonight (it lists the removal), so they have their own list
+  const groups = reader.exportGroups();
+  for (const code of shareOf(groups.countries, share)) {
+    const dir = `blocklist/country/${code.toLowerCase()}/`;
+    yield { kind: 'country-exports', key: code.toLowerCase(), path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'country', code }, site)), indexable: false };
+  }
+  for (const asn of shareOf(groups.asns, share)) {
+    const dir = `blocklist/asn/${asn}/`;
+    yield { kind: 'asn-exports', key: String(asn), path: `/${dir}`, files: exportFiles(dir), digest: digestOf(exportInput(reader, { kind: 'asn', asn }, site)), indexable: false };
   }
 }

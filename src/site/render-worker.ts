@@ -74,7 +74,7 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
 function* dataFiles(share: ReturnType<typeof currentShare>, site: URL): Generator<DataFile> {
   const reader = snapshot();
   const render = (r: TrackedRoute) => share.render.has(routeId(r));
-  const reportKeys = share.routes.filter((r) => r.kind === 'report' && render(r)).map((r) => reader.summary(r.key)!.key);
+  const reportKeys = share.routes.filter((r) => r.kind === 'report' && render(r)).map((r) => reader.pageSummary(r.key)!.key);
   yield* reportJsonFiles(reader, reportKeys, site);
   for (const r of share.routes) {
     if (!render(r)) continue;

@@ -1,8 +1,9 @@
-// The signature table must add up to the score shown in the header. Rules of one family count once
-// (the strongest), the sum is capped at 100, decay since the last offence takes the rest, and DNS
-// blocklist corroboration adds what the pipeline added; each adjustment is its own row so the reader
-// can check the arithmetic.
-import type { SignatureRow } from '../lib/snapshot-types.ts';
+// The signature table must add up to the score shown in the header. Each rule row carries its full
+// points (as /methodology/ lists them; a family counts once, the strongest), then every adjustment is
+// its own row so the reader can redo the arithmetic: the 100 cap, decay since the last offence, and
+// DNSBL corroboration. rows + cap + decay + corroboration = Σ = score.
+import type { ActorReport, SignatureRow } from '../lib/snapshot-types.ts';
+import { daysSince } from '../score/score.ts';
 
 export interface BreakdownLine {
   signature: SignatureRow;
@@ -19,27 +20,39 @@ export interface Breakdown {
   cap: number;
   /** Negative adjustment from decay (0 when none). */
   decay: number;
-  /** Points added by DNSBL listings that mean abuse (0 when none). */
+  /** Whole days from the last offence to the snapshot's as-of (what the decay used). */
+  decayDays: number;
+  /** Positive adjustment from DNSBL abuse listings (0 when none). */
   corroboration: number;
   total: number;
 }
 
-/** `corroboration`: the part of `score` that DNSBL listings added (ActorReport.corroboration.points). */
-export function scoreBreakdown(signatures: readonly SignatureRow[], score: number, corroboration = 0): Breakdown {
+export type BreakdownInput = Pick<ActorReport, 'signatures' | 'score' | 'evidenceScore' | 'corroboration' | 'lastOffence'>;
+
+export function scoreBreakdown(r: BreakdownInput, asOf: number): Breakdown {
   const best = new Map<string, SignatureRow>();
-  for (const s of signatures) {
+  for (const s of r.signatures) {
     const cur = best.get(s.family);
     if (!cur || s.points > cur.points) best.set(s.family, s);
   }
-  const lines = signatures.map((s) => {
+  const lines = r.signatures.map((s) => {
     const winner = best.get(s.family)!;
     return { signature: s, counted: winner === s ? s.points : 0, supersededBy: winner === s ? null : winner.ruleId };
   });
   const sum = lines.reduce((n, l) => n + l.counted, 0);
   const capped = Math.min(100, sum);
   const cap = capped - sum;
-  const added = Math.max(0, Math.min(corroboration, score));
-  // decay only ever lowers the score; a snapshot whose score exceeds its evidence shows it as-is
-  const decay = Math.min(0, score - added - capped);
-  return { lines, sum, cap, decay, corroboration: added, total: capped + decay + added };
+  // decay only ever lowers and corroboration only ever raises (and only as much as the snapshot
+  // recorded); a snapshot whose stored numbers disagree is shown so the rows add up to its score
+  // whenever its evidence can explain that score
+  const clamp = (n: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, n));
+  let evidence = clamp(r.evidenceScore, 0, capped);
+  let corroboration = clamp(r.score - evidence, 0, r.corroboration);
+  if (evidence + corroboration !== r.score) {
+    evidence = clamp(r.score, 0, capped);
+    corroboration = clamp(r.score - evidence, 0, r.corroboration);
+  }
+  const decay = evidence - capped;
+  const decayDays = r.lastOffence === null ? 0 : daysSince(r.lastOffence, asOf);
+  return { lines, sum, cap, decay, decayDays, corroboration, total: capped + decay + corroboration };
 }

@@ -61,7 +61,7 @@ CREATE TABLE IF NOT EXISTS actors (
   requests        INTEGER NOT NULL,
   first_seen      INTEGER NOT NULL,
   last_seen       INTEGER NOT NULL,
-  score           INTEGER NOT NULL,   -- today's (decayed) score
+  score           INTEGER NOT NULL,   -- today's score: evidence_score + corroboration
   raw_score       INTEGER NOT NULL,   -- capped sum of signature points before decay
   peak_score      INTEGER NOT NULL,
   verdict         TEXT NOT NULL,
@@ -83,7 +83,6 @@ CREATE TABLE IF NOT EXISTS actors (
   updated_at      INTEGER NOT NULL,
   dnsbl_points    INTEGER NOT NULL DEFAULT 0, -- corroboration from abuse listings (stage-dnsbl), capped
   dnsbl_reason    TEXT,               -- "listed for abuse by zen.spamhaus.org (XBL: …)", null when 0 points
-  dnsbl_added     INTEGER NOT NULL DEFAULT 0, -- of dnsbl_points, what today's score includes (published actors; cut at 100)
   abuse_email     TEXT,               -- the network's abuse mailbox from RDAP, null when none was found
   abuse_source    TEXT,               -- "RDAP rdap.db.ripe.net, network 192.0.2.0 - 192.0.2.255 (EXAMPLE-NET)"
   abuse_network   TEXT,               -- key of the abuse table row the contact came from
@@ -94,7 +93,9 @@ CREATE TABLE IF NOT EXISTS actors (
   in_blocklist    INTEGER NOT NULL DEFAULT 0,   -- 1 when published and blocklist-worthy (research scanners are not, unless config says so)
   shared          INTEGER NOT NULL DEFAULT 0,   -- 1 when the address is likely shared by many people (needs more evidence; no range advice)
   shared_reason   TEXT,               -- why it is treated as shared (distinct user agents, mobile carrier, proxy/cloud egress)
-  scanner         TEXT                -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
+  scanner         TEXT,               -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
+  evidence_score  INTEGER NOT NULL DEFAULT 0,   -- raw_score after decay: what the log evidence alone is worth today (decides publication)
+  corroboration   INTEGER NOT NULL DEFAULT 0    -- DNSBL points counted in score (published actors only; never above 100 - evidence_score)
 );
 CREATE INDEX IF NOT EXISTS actors_published ON actors(published, score);
 
@@ -143,6 +144,17 @@ CREATE TABLE IF NOT EXISTS dnsbl (
   abuse      INTEGER NOT NULL,
   checked_at INTEGER NOT NULL,
   PRIMARY KEY (actor, zone)
+);
+
+-- What each run changed on the published list: 'added' (entered the blocklists) or 'removed' (left
+-- them: aged out, excluded, or no longer blocklist-worthy), with the reason shown in removed.txt.
+CREATE TABLE IF NOT EXISTS publication_changes (
+  run_id  INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  change  TEXT NOT NULL,   -- added | removed
+  reason  TEXT NOT NULL,
+  at      INTEGER NOT NULL, -- as-of of the run
+  PRIMARY KEY (run_id, actor, change)
 );
 
 -- RDAP abuse contacts, one row per registry network (an address range), cached for weeks.

@@ -66,12 +66,12 @@ function initSchema(db: Db, livePath: string): void {
   db.exec(SCHEMA_SQL);
   addMissingColumns(db, 'actors', {
     dnsbl_points: 'INTEGER NOT NULL DEFAULT 0', dnsbl_reason: 'TEXT', abuse_email: 'TEXT', abuse_source: 'TEXT', abuse_network: 'TEXT',
-    dnsbl_added: 'INTEGER NOT NULL DEFAULT 0',
   });
   addMissingColumns(db, 'actors', {
     peak_at: 'INTEGER', drops_below_at: 'INTEGER', status: "TEXT NOT NULL DEFAULT 'none'", expired_at: 'INTEGER',
     in_blocklist: 'INTEGER NOT NULL DEFAULT 0', shared: 'INTEGER NOT NULL DEFAULT 0', shared_reason: 'TEXT', scanner: 'TEXT',
   });
+  addMissingColumns(db, 'actors', { evidence_score: 'INTEGER NOT NULL DEFAULT 0', corroboration: 'INTEGER NOT NULL DEFAULT 0' });
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
 }
 

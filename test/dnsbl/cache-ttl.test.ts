@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.ts';
-import { applyDnsblCorroboration, dnsblStage, isFresh, zoneTtlMs, recordDnsblCorroboration } from '../../src/pipeline/stage-dnsbl.ts';
+import { dnsblStage, isFresh, zoneTtlMs, recordDnsblCorroboration } from '../../src/pipeline/stage-dnsbl.ts';
+import { applyCorroboration } from '../../src/pipeline/stage-publish.ts';
 import { loadZones } from '../../src/dnsbl/zones.ts';
 import { createDnsClient } from '../../src/dns/dns-client.ts';
 import { startLocalDns, type LocalDns, type Reply } from '../dns/local-dns-server.ts';
@@ -147,43 +148,43 @@ describe('DNSBL corroboration points (only listings that mean abuse)', () => {
   });
 });
 
-describe('applyDnsblCorroboration: the points reach the score of published actors only', () => {
+describe('applyCorroboration: the DNSBL points reach the score of published actors only', () => {
   const setup = () => {
     const copy = snapshotWithActors(['192.0.2.50', '192.0.2.51', '192.0.2.52'], ['192.0.2.52']);
-    const set = copy.db.prepare(`UPDATE actors SET score = ?, dnsbl_points = ? WHERE key = ?`);
-    set.run(62, 10, '192.0.2.50');
-    set.run(95, 10, '192.0.2.51');
-    set.run(55, 10, '192.0.2.52');
+    const set = copy.db.prepare(`UPDATE actors SET score = ?, evidence_score = ?, dnsbl_points = ? WHERE key = ?`);
+    set.run(62, 62, 10, '192.0.2.50');
+    set.run(95, 95, 10, '192.0.2.51');
+    set.run(55, 55, 10, '192.0.2.52');
     return copy;
   };
   const rows = (db: import('../../src/snapshot/working-copy.ts').Db) =>
-    db.prepare(`SELECT key, score, verdict, dnsbl_added FROM actors ORDER BY key`).all();
+    db.prepare(`SELECT key, score, verdict, corroboration FROM actors ORDER BY key`).all();
 
   it('adds them up to 100, sets the verdict, leaves unpublished actors alone, and adds only once per run', () => {
     const copy = setup();
-    expect(applyDnsblCorroboration(copy.db)).toBe(2);
+    applyCorroboration(copy.db);
     const want = [
-      { key: '192.0.2.50', score: 72, verdict: 'high', dnsbl_added: 10 },
-      { key: '192.0.2.51', score: 100, verdict: 'critical', dnsbl_added: 5 },
+      { key: '192.0.2.50', score: 72, verdict: 'high', corroboration: 10 },
+      { key: '192.0.2.51', score: 100, verdict: 'critical', corroboration: 5 },
       // a listing never publishes an address: 55 + 10 would pass 60, but it is not published
-      { key: '192.0.2.52', score: 55, verdict: 'high', dnsbl_added: 0 },
+      { key: '192.0.2.52', score: 55, verdict: 'high', corroboration: 0 },
     ];
     expect(rows(copy.db)).toEqual(want);
-    applyDnsblCorroboration(copy.db);
+    applyCorroboration(copy.db);
     expect(rows(copy.db)).toEqual(want);
     copy.discard();
   });
 
   it('takes the points back when the listing goes or the actor is no longer published', () => {
     const copy = setup();
-    applyDnsblCorroboration(copy.db);
+    applyCorroboration(copy.db);
     copy.db.prepare(`UPDATE actors SET dnsbl_points = 0 WHERE key = '192.0.2.50'`).run();
     copy.db.prepare(`UPDATE actors SET published = 0 WHERE key = '192.0.2.51'`).run();
-    applyDnsblCorroboration(copy.db);
+    applyCorroboration(copy.db);
     expect(rows(copy.db)).toEqual([
-      { key: '192.0.2.50', score: 62, verdict: 'high', dnsbl_added: 0 },
-      { key: '192.0.2.51', score: 95, verdict: 'critical', dnsbl_added: 0 },
-      { key: '192.0.2.52', score: 55, verdict: 'high', dnsbl_added: 0 },
+      { key: '192.0.2.50', score: 62, verdict: 'high', corroboration: 0 },
+      { key: '192.0.2.51', score: 95, verdict: 'critical', corroboration: 0 },
+      { key: '192.0.2.52', score: 55, verdict: 'high', corroboration: 0 },
     ]);
     copy.discard();
   });

@@ -4,7 +4,8 @@ import { checkDnsbl, dnsblQueryName, loadZones, selectZones } from '../../src/dn
 import { startLocalDns, type LocalDns, type Reply } from '../dns/local-dns-server.ts';
 import { createDnsClient } from '../../src/dns/dns-client.ts';
 import { validateConfig } from '../../src/config/load-config.ts';
-import { applyDnsblCorroboration, dnsblStage } from '../../src/pipeline/stage-dnsbl.ts';
+import { dnsblStage } from '../../src/pipeline/stage-dnsbl.ts';
+import { applyCorroboration } from '../../src/pipeline/stage-publish.ts';
 import { snapshotWithActors } from './snapshot-fixture.ts';
 
 // Each test here replays one field case from ../shared/cases/dnsbl-0x against a real DNS server on
@@ -65,12 +66,12 @@ describe('dnsbl-01-error-codes: 127.255.255.x are errors, PBL is policy', () => 
   ])('in a run: A %s adds %i points; warning %s', async (answer, points, warning) => {
     behave = healthy(ZEN, (name) => (name === `10.2.0.192.${ZEN}` ? { a: [answer] } : { rcode: 3 }));
     const copy = snapshotWithActors(['192.0.2.10']);
-    copy.db.prepare(`UPDATE actors SET score = 70`).run();
+    copy.db.prepare(`UPDATE actors SET score = 70, evidence_score = 70`).run();
     const warnings: string[] = [];
     const cfg = validateConfig({ resolver: dns.resolver, dnsbl: { zones: [ZEN], timeoutMs: 1000 } }, 'test');
     await dnsblStage(copy.db, cfg, createDnsClient({ resolver: dns.resolver, timeoutMs: 1000 }), { warn: (l) => warnings.push(l) });
-    applyDnsblCorroboration(copy.db);
-    expect(copy.db.prepare(`SELECT score, dnsbl_added FROM actors`).get()).toEqual({ score: 70 + points, dnsbl_added: points });
+    applyCorroboration(copy.db);
+    expect(copy.db.prepare(`SELECT score, corroboration FROM actors`).get()).toEqual({ score: 70 + points, corroboration: points });
     expect(warnings).toEqual(warning ? [warning] : []);
     copy.discard();
   });

@@ -65,7 +65,7 @@ afterAll(async () => {
   await rdap?.close();
 });
 
-const actor = (key: string) => db.prepare(`SELECT score, raw_score, verdict, published, dnsbl_points, dnsbl_added, dnsbl_reason,
+const actor = (key: string) => db.prepare(`SELECT score, raw_score, evidence_score, verdict, published, dnsbl_points, corroboration, dnsbl_reason,
   network_type, network_reason, abuse_email FROM actors WHERE key = ?`).get(key) as Record<string, unknown>;
 const lists = (key: string) => db.prepare(`SELECT zone, status, meaning FROM dnsbl WHERE actor = ? ORDER BY zone`).all(key);
 
@@ -83,10 +83,10 @@ describe('nightly with DNSBLs and RDAP on 127.0.0.1 over the demo logs', () => {
 
   it('adds corroboration points for abuse listings to a published actor, none for PBL', () => {
     expect(actor('195.250.34.144')).toMatchObject({
-      raw_score: 60, score: 70, verdict: 'high', dnsbl_points: 10, dnsbl_added: 10,
+      raw_score: 60, evidence_score: 60, score: 70, verdict: 'high', dnsbl_points: 10, corroboration: 10,
       dnsbl_reason: `listed for abuse by ${DRONE} (brute-force attacker), ${ZEN} (XBL: exploited host (malware, botnet, open proxy))`,
     });
-    expect(actor('91.236.75.25')).toMatchObject({ score: 100, dnsbl_points: 0, dnsbl_added: 0, dnsbl_reason: null });
+    expect(actor('91.236.75.25')).toMatchObject({ score: 100, dnsbl_points: 0, corroboration: 0, dnsbl_reason: null });
     expect(lists('91.236.75.25')).toContainEqual({ zone: ZEN, status: 'listed', meaning: 'PBL: end-user range, Spamhaus policy (not an abuse listing)' });
   });
 
