@@ -88,7 +88,13 @@ export interface ActorSummary {
   requests: number;
   firstSeen: number;
   lastSeen: number;
+  /**
+   * The report's score: the capped sum of its signatures at the last offending request, plus the DNSBL
+   * points a published report counts (at most 100). Pages show this one: it changes only with the
+   * actor's evidence, so a page kept from the previous build is still right.
+   */
   score: number;
+  /** The verdict band of `score`. Today's score and verdict: SnapshotReader.todayScores(). */
   verdict: Verdict;
   country: string | null;
   countryName: string | null;
@@ -140,7 +146,8 @@ export interface DnsblRow {
   meaning: string;
   codes: string;
   abuse: boolean;
-  checkedAt: number;
+  /** When this outcome was first seen (a re-check with the same answer keeps it). */
+  since: number;
 }
 
 export interface ActorIp {
@@ -177,9 +184,7 @@ export interface ActorReport extends ActorSummary {
   abuseLookup: AbuseLookup;
   /** Whether /country/<cc>/ and /asn/<n>/ exist for this actor (they do only while the group has published actors). */
   groupPages: { country: boolean; asn: boolean };
-  /** The log evidence alone after decay (rawScore → decay → evidenceScore). */
-  evidenceScore: number;
-  /** DNSBL points counted in `score` (score = evidenceScore + corroboration). */
+  /** DNSBL points counted in `score` (score = rawScore + corroboration). */
   corroboration: number;
   /** Which lists gave the corroboration, null when none counted. */
   corroborationReason: string | null;
@@ -208,12 +213,16 @@ export interface Activity {
 }
 
 /** Other published actors near this one (same /24 or IPv6 /48; same ASN), capped lists. */
+/** A neighbour as a report lists it: its address and page, nothing that changes with its evidence. */
+export type NeighbourRef = Pick<ActorSummary, 'key' | 'slug'>;
+
 export interface Neighbours {
   prefix: string;
-  samePrefix: ActorSummary[];
-  sameAsn: ActorSummary[];
+  samePrefix: NeighbourRef[];
+  sameAsn: NeighbourRef[];
   samePrefixTotal: number;
-  sameAsnTotal: number;
+  /** More published addresses in the network than the nearest ones listed. */
+  sameAsnMore: boolean;
 }
 
 /** Why an actor is listed, for exports: rule ids and behaviour labels. */

@@ -13,19 +13,22 @@ import type {
   Neighbours, ReadingTotals, Reasons, RemovedEntry, RunSummary, SiteMeta, Totals, ZoneHealth,
 } from './snapshot-types.ts';
 import { prefixOf } from './prefix.ts';
+import { verdictOf } from '../score/score.ts';
 
 export type * from './snapshot-types.ts';
 
-const SUMMARY_COLS = `key, slug, family, requests, first_seen, last_seen, score, verdict, country,
+// No column of today's (decayed) score here: report, country and network pages are kept from one
+// build to the next while their actors do not change, so they are made only from what does not decay.
+const SUMMARY_COLS = `key, slug, family, requests, first_seen, last_seen, raw_score, country,
   country_name, asn, org, network_type, first_published, published`;
 const ORDER = 'ORDER BY score DESC, last_seen DESC, key';
 const MAX_TEXT = 512;
 
 interface SummaryRow {
   key: string; slug: string; family: number; requests: number; first_seen: number; last_seen: number;
-  score: number; verdict: string; country: string | null; country_name: string | null;
+  raw_score: number; country: string | null; country_name: string | null;
   asn: number | null; org: string | null; network_type: string; first_published: number | null;
-  published: number; status: string; in_blocklist: number;
+  published: number; status: string; in_blocklist: number; dnsbl_points: number;
 }
 interface ReportRow extends SummaryRow {
   raw_score: number; peak_score: number; last_offence: number | null; region: string | null;
@@ -33,7 +36,7 @@ interface ReportRow extends SummaryRow {
   crawler: string | null; crawler_check: string | null;
   abuse_email: string | null; abuse_source: string | null; drops_below_at: number | null;
   expired_at: number | null; shared_reason: string | null; scanner: string | null; abuse_network: string | null;
-  evidence_score: number | null; corroboration: number; dnsbl_reason: string | null;
+  dnsbl_reason: string | null;
 }
 interface HitRow {
   id: number; ts: number; method: string; path: string; protocol: string; status: number;
@@ -54,6 +57,8 @@ const COUNTRY_CODE = /^[A-Z]{2}$/;
 // An abuse address is shown as a mailto: link, so it must be a plain address and nothing else.
 const ABUSE_EMAIL = /^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63})+$/;
 const NEIGHBOURS_SHOWN = 10;
+/** Of a network's published addresses a report lists the nearest few; the network page has them all. */
+const NETWORK_NEIGHBOURS_SHOWN = 6;
 /** Addresses listed on one report (an IPv6 network can hold many). */
 const MAX_IPS = 50;
 const SKIP_REASON = /^[a-z][a-z0-9-]{0,39}$/;
@@ -93,6 +98,7 @@ function parseJson<T>(text: string | undefined, fallback: T): T {
 
 function toSummary(r: SummaryRow): ActorSummary {
   const published = r.published === 1;
+  const score = reportScore(r);
   return {
     key: r.key,
     slug: r.slug,
@@ -100,8 +106,8 @@ function toSummary(r: SummaryRow): ActorSummary {
     requests: r.requests,
     firstSeen: r.first_seen,
     lastSeen: r.last_seen,
-    score: Math.max(0, Math.min(100, r.score)),
-    verdict: oneOf(r.verdict, VERDICTS, 'none'),
+    score,
+    verdict: verdictOf(score),
     country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null,
     countryName: r.country_name,
     asn: r.asn,
@@ -111,6 +117,18 @@ function toSummary(r: SummaryRow): ActorSummary {
     status: published ? 'published' : 'expired',
     inBlocklist: published && r.in_blocklist === 1,
   };
+}
+
+const clamp = (n: number) => (Number.isFinite(n) ? Math.max(0, Math.min(100, Math.floor(n))) : 0);
+
+/**
+ * The report's score: what the evidence was worth at the last offending request (the capped sum of
+ * its signatures), plus the DNSBL points a published report counts, never above 100. It changes only
+ * when the actor's evidence or listings do; the score of a given day decays from it (decayedScore()).
+ */
+function reportScore(r: Pick<SummaryRow, 'raw_score' | 'dnsbl_points' | 'published'>): number {
+  const raw = clamp(r.raw_score);
+  return r.published === 1 ? clamp(raw + Math.min(clamp(r.dnsbl_points), 100 - raw)) : raw;
 }
 
 function toHit(r: HitRow, hosts: readonly string[]): EvidenceHit {
@@ -147,6 +165,7 @@ export class SnapshotReader {
   #bySlug: Map<string, ActorSummary> | null = null;
   #byKey: Map<string, ActorSummary> | null = null;
   #pageBySlug: Map<string, ActorSummary> | null = null;
+  #today: Map<string, { score: number; verdict: Verdict }> | null = null;
   #neighbourIndex: { prefix: Map<string, ActorSummary[]>; asn: Map<number, ActorSummary[]> } | null = null;
   #reasons: Map<string, Reasons> | null = null;
   #abuseByAsn: Map<number, NetworkAbuseContact[]> | null = null;
@@ -169,6 +188,7 @@ export class SnapshotReader {
     const actorCols = new Set(db.prepare<[], { name: string }>('PRAGMA table_info(actors)').all().map((c) => c.name));
     const col = (name: string) => (actorCols.has(name) ? `a.${name}` : `NULL AS ${name}`);
     const abuseCols = `, ${col('abuse_email')}, ${col('abuse_source')}`;
+    const hasTableColumn = (table: string, column: string) => (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).some((c) => c.name === column);
     const hasTable = (name: string) => db.prepare<[string], { n: number }>("SELECT count(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?").get(name)!.n > 0;
     const hasChanges = hasTable('publication_changes');
     // actor_days keeps per-day counts after old hits are pruned; older snapshots only have the hits
@@ -181,10 +201,10 @@ export class SnapshotReader {
     // page state columns (status, in_blocklist, …) came with ageing; a snapshot without them has published pages only
     const hasStatus = actorCols.has('status') && actorCols.has('expired_at');
     const opt = (name: string, fallback: string) => (actorCols.has(name) ? name : `${fallback} AS ${name}`);
-    const summaryCols = `${SUMMARY_COLS}, ${hasStatus ? 'status' : "'published' AS status"}, ${opt('in_blocklist', 'published')}`;
+    const summaryCols = `${SUMMARY_COLS}, ${hasStatus ? 'status' : "'published' AS status"}, ${opt('in_blocklist', 'published')}, ${opt('dnsbl_points', '0')}`;
     // the score's parts (issue 4): the log evidence after decay, and the DNSBL points counted on top
     const reportCols = `${opt('expired_at', 'NULL')}, ${opt('shared_reason', 'NULL')}, ${opt('scanner', 'NULL')}, ${opt('abuse_network', 'NULL')}, `
-      + `${opt('evidence_score', 'NULL')}, ${opt('corroboration', '0')}, ${opt('dnsbl_reason', 'NULL')}`;
+      + `${opt('dnsbl_reason', 'NULL')}`;
     const pageable = hasStatus ? "(published = 1 OR status = 'expired')" : 'published = 1';
     this.#hasStatus = hasStatus;
     // the batch statement reads the same columns through the alias a
@@ -197,8 +217,10 @@ export class SnapshotReader {
       runs: db.prepare<[], { started_at: number; lines_read: number; lines_parsed: number; skipped_json: string }>(
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
       published: db.prepare<[], SummaryRow>(`SELECT ${summaryCols} FROM actors WHERE published = 1 ${ORDER}`),
+      // today's score and verdict, for what is rebuilt every night: blocklists, home page, feed
+      today: db.prepare<[], { key: string; score: number; verdict: string }>(`SELECT key, score, verdict FROM actors WHERE published = 1`),
       expired: hasStatus ? db.prepare<[], SummaryRow>(`SELECT ${summaryCols} FROM actors WHERE published = 0 AND status = 'expired' ${ORDER}`) : null,
-      actors: db.prepare<[string], ReportRow>(`SELECT ${aliased(summaryCols)}, a.raw_score, a.peak_score, a.last_offence, a.region, a.city,
+      actors: db.prepare<[string], ReportRow>(`SELECT ${aliased(summaryCols)}, a.peak_score, a.last_offence, a.region, a.city,
         a.network_reason, a.geo_source, a.crawler, a.crawler_check${abuseCols}${dropsCol}, ${aliased(reportCols)}
         FROM json_each(?) k CROSS JOIN actors a ON a.key = k.value WHERE ${pageable.replace(/\b(published|status)\b/g, 'a.$1')}`),
       previousRunAsOf: db.prepare<[], { as_of: number }>('SELECT as_of FROM runs ORDER BY id DESC LIMIT 1 OFFSET 1'),
@@ -235,8 +257,10 @@ export class SnapshotReader {
         ? db.prepare<[], { key: string; asn: number; abuse_email: string | null }>(
           'SELECT key, asn, abuse_email FROM actors WHERE published = 1 AND asn IS NOT NULL AND abuse_email IS NOT NULL')
         : null,
-      dnsbl: db.prepare<[string], { actor: string; zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }>(
-        'SELECT d.actor, d.zone, d.status, d.meaning, d.codes, d.abuse, d.checked_at FROM json_each(?) k CROSS JOIN dnsbl d ON d.actor = k.value ORDER BY d.actor, d.zone'),
+      // since, not checked_at: a re-check with the same answer must not change the page
+      dnsbl: db.prepare<[string], { actor: string; zone: string; status: string; meaning: string; codes: string; abuse: number; since: number }>(
+        `SELECT d.actor, d.zone, d.status, d.meaning, d.codes, d.abuse, ${hasTableColumn('dnsbl', 'since') ? 'coalesce(d.since, d.checked_at)' : 'd.checked_at'} AS since
+          FROM json_each(?) k CROSS JOIN dnsbl d ON d.actor = k.value ORDER BY d.actor, d.zone`),
     };
   }
 
@@ -296,6 +320,25 @@ export class SnapshotReader {
   published(): ActorSummary[] {
     this.#published ??= this.#stmts.published.all().filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
     return this.#published;
+  }
+
+  /**
+   * Today's score and verdict of each published actor (decayed since its last offence, plus DNSBL
+   * corroboration): for what is rebuilt every night — blocklists, the home page, the feed — never for
+   * the report, country and network pages, which show the report's score.
+   */
+  todayScores(): Map<string, { score: number; verdict: Verdict }> {
+    this.#today ??= new Map(this.#stmts.today.all().map((r) => [r.key, { score: clamp(r.score), verdict: oneOf(r.verdict, VERDICTS, 'none') }]));
+    return this.#today;
+  }
+
+  /** The same summaries with today's score and verdict, for pages rebuilt every night (the home page). */
+  withTodayScores(list: readonly ActorSummary[]): ActorSummary[] {
+    const today = this.todayScores();
+    return list.map((a) => {
+      const t = today.get(a.key);
+      return t ? { ...a, score: t.score, verdict: t.verdict } : a;
+    });
   }
 
   /** Aged-out actors whose page stays for the grace period (noindex, out of every list and export). */
@@ -487,22 +530,24 @@ export class SnapshotReader {
     if (!this.#neighbourIndex) {
       const prefix = new Map<string, ActorSummary[]>();
       const asn = new Map<number, ActorSummary[]>();
-      for (const a of this.published()) {
+      // in address order, not score order: a page lists the same neighbours night after night unless
+      // the neighbourhood itself changes
+      for (const a of [...this.published()].sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0))) {
         push(prefix, prefixOf(a.key), a);
         if (a.asn !== null) push(asn, a.asn, a);
       }
       this.#neighbourIndex = { prefix, asn };
     }
     const p = prefixOf(actor.key);
-    const others = (list: ActorSummary[] | undefined) => (list ?? []).filter((a) => a.key !== actor.key);
-    const samePrefix = others(this.#neighbourIndex.prefix.get(p));
-    const sameAsn = actor.asn === null ? [] : others(this.#neighbourIndex.asn.get(actor.asn));
+    const samePrefix = (this.#neighbourIndex.prefix.get(p) ?? []).filter((a) => a.key !== actor.key);
+    const network = actor.asn === null ? [] : (this.#neighbourIndex.asn.get(actor.asn) ?? []);
+    const ref = (a: ActorSummary) => ({ key: a.key, slug: a.slug });
     return {
       prefix: p,
-      samePrefix: samePrefix.slice(0, NEIGHBOURS_SHOWN),
-      sameAsn: sameAsn.slice(0, NEIGHBOURS_SHOWN),
+      samePrefix: samePrefix.slice(0, NEIGHBOURS_SHOWN).map(ref),
+      sameAsn: nearest(network, actor.key, NETWORK_NEIGHBOURS_SHOWN).map(ref),
       samePrefixTotal: samePrefix.length,
-      sameAsnTotal: sameAsn.length,
+      sameAsnMore: network.filter((a) => a.key !== actor.key).length > NETWORK_NEIGHBOURS_SHOWN,
     };
   }
 
@@ -592,7 +637,7 @@ interface ActorRows {
   sigs: SigRow[];
   /** Per signature (same order), its cited requests of this actor, oldest first. */
   evidence: HitRow[][];
-  dnsbl: { zone: string; status: string; meaning: string; codes: string; abuse: number; checked_at: number }[];
+  dnsbl: { zone: string; status: string; meaning: string; codes: string; abuse: number; since: number }[];
   days: { d: number; n: number }[];
   hours: { h: number; n: number }[];
   statuses: { c: number; n: number }[];
@@ -641,7 +686,7 @@ function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPo
       meaning: clip(d.meaning),
       codes: d.codes,
       abuse: d.abuse === 1,
-      checkedAt: d.checked_at,
+      since: d.since,
     })),
     abuse: abuseOf(r),
     dropsBelowAt: r.drops_below_at,
@@ -650,9 +695,9 @@ function toReport(rows: ActorRows, meta: Pick<SiteMeta, 'redactHosts' | 'dnsblPo
     scanner: r.scanner ? clip(r.scanner) : null,
     abuseLookup: abuseLookupOf(r),
     groupPages: context.groupPages,
-    evidenceScore: r.evidence_score ?? Math.max(0, Math.min(100, r.score)),
-    corroboration: Math.max(0, r.corroboration),
-    corroborationReason: r.dnsbl_reason && r.corroboration > 0 ? clip(r.dnsbl_reason) : null,
+    // the DNSBL points in the report's score (see reportScore)
+    corroboration: summary.score - clamp(r.raw_score),
+    corroborationReason: r.dnsbl_reason && summary.score > clamp(r.raw_score) ? clip(r.dnsbl_reason) : null,
   };
 }
 
@@ -668,6 +713,19 @@ function toActivity(rows: ActorRows): Activity {
 
 function mapValues<K, A, B>(m: Map<K, A>, f: (a: A) => B): Map<K, B> {
   return new Map([...m].map(([k, v]) => [k, f(v)]));
+}
+
+/**
+ * The `n` actors of a key-sorted list nearest to `key` in that order (not `key` itself): a big network's
+ * page list changes only when an address near this one joins or leaves, not with every change in it.
+ */
+function nearest(sorted: readonly ActorSummary[], key: string, n: number): ActorSummary[] {
+  const others = sorted.filter((a) => a.key !== key);
+  if (others.length <= n) return others;
+  let at = others.findIndex((a) => a.key > key);
+  if (at < 0) at = others.length;
+  const from = Math.max(0, Math.min(at - Math.floor(n / 2), others.length - n));
+  return others.slice(from, from + n);
 }
 
 function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {

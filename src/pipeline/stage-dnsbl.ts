@@ -47,15 +47,19 @@ export async function dnsblStage(
     now, zonesFile: opts.zonesFile, budgetMs: cfg.dnsbl.budgetSeconds * 1000, breakerTimeouts: cfg.dnsbl.breakerTimeouts, spamhausDqsKey: cfg.dnsbl.spamhausDqsKey,
     isDue: (ip, zone) => !isFresh(cached.get(`${keyOf.get(ip) ?? ip} ${zone}`), ttl.get(zone) ?? 0, t),
   }, dns);
-  const up = db.prepare(`INSERT INTO dnsbl(actor, zone, status, meaning, codes, abuse, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(actor, zone) DO UPDATE SET status=excluded.status, meaning=excluded.meaning, codes=excluded.codes, abuse=excluded.abuse, checked_at=excluded.checked_at`);
+  // `since` moves only when the outcome does: a re-check that finds the same answer changes no page
+  const up = db.prepare(`INSERT INTO dnsbl(actor, zone, status, meaning, codes, abuse, checked_at, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(actor, zone) DO UPDATE SET
+      since = CASE WHEN dnsbl.status = excluded.status AND dnsbl.codes = excluded.codes AND dnsbl.meaning = excluded.meaning
+        THEN coalesce(dnsbl.since, dnsbl.checked_at) ELSE excluded.checked_at END,
+      status=excluded.status, meaning=excluded.meaning, codes=excluded.codes, abuse=excluded.abuse, checked_at=excluded.checked_at`);
   const counts: Record<string, number> = {};
   db.transaction(() => {
     const names = zones.map((z) => z.zone);
     db.prepare(`DELETE FROM dnsbl WHERE zone NOT IN (SELECT value FROM json_each(?))`).run(JSON.stringify(names));
     for (const [ip, list] of results) {
       for (const r of list) {
-        up.run(keyOf.get(ip) ?? ip, r.zone, r.status, r.meaning, r.codes, r.abuse ? 1 : 0, r.checkedAt);
+        up.run(keyOf.get(ip) ?? ip, r.zone, r.status, r.meaning, r.codes, r.abuse ? 1 : 0, r.checkedAt, r.checkedAt);
         counts[r.status] = (counts[r.status] ?? 0) + 1;
       }
     }

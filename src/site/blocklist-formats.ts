@@ -6,6 +6,8 @@ import { aggregateCidrs } from './cidr.ts';
 
 export interface ExportEntry {
   actor: ActorSummary;
+  /** Today's score and verdict (the lists are rebuilt every night); `actor.score` is the report's score. */
+  today: { score: number; verdict: string };
   reasons: Reasons;
   /** Absolute URL of the report page. */
   url: string;
@@ -141,7 +143,7 @@ const CSV_COLUMNS = ['address', 'score', 'verdict', 'first_seen', 'last_seen', '
 
 function csv(entries: readonly ExportEntry[], h: ExportHeader): string {
   const rows = entries.map((e) => [
-    e.actor.key, e.actor.score, e.actor.verdict, iso(e.actor.firstSeen), iso(e.actor.lastSeen), e.actor.requests,
+    e.actor.key, e.today.score, e.today.verdict, iso(e.actor.firstSeen), iso(e.actor.lastSeen), e.actor.requests,
     e.actor.country, e.actor.asn, e.actor.org, e.reasons.rules.join(';'), e.reasons.labels.join(';'), e.url,
     iso(h.generatedAt), h.licence,
   ].map(csvField).join(','));
@@ -158,8 +160,8 @@ export function jsonDocument(entries: readonly ExportEntry[], h: ExportHeader) {
     entries: entries.map((e) => ({
       address: e.actor.key,
       family: e.actor.family,
-      score: e.actor.score,
-      verdict: e.actor.verdict,
+      score: e.today.score,
+      verdict: e.today.verdict,
       first_seen: iso(e.actor.firstSeen),
       last_seen: iso(e.actor.lastSeen),
       first_published: iso(e.actor.firstPublished) || null,

@@ -23,8 +23,10 @@ export function exportInput(reader: SnapshotReader, scope: ExportScope, site: UR
   if (hit) return hit;
   const meta = reader.meta();
   const reasons = reader.reasons();
+  const today = reader.todayScores();
   const entry = (a: ActorSummary): ExportEntry => ({
     actor: a,
+    today: today.get(a.key) ?? { score: a.score, verdict: a.verdict },
     reasons: reasons.get(a.key) ?? { rules: [], labels: [] },
     url: new URL(paths.ip(a.slug), site).href,
   });

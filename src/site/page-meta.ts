@@ -8,7 +8,7 @@ import { labelTitle } from './labels.ts';
 export function reportMeta(r: ActorReport, meta: PageMeta, url: string) {
   const labels = [...new Set(r.signatures.map((s) => labelTitle(s.label)))];
   const expired = r.status === 'expired';
-  const title = expired ? `${r.key} — expired report, score now ${r.score}/100` : `${r.key} — ${r.verdict} threat, score ${r.score}/100`;
+  const title = expired ? `${r.key} — expired threat report` : `${r.key} — ${r.verdict} threat, score ${r.score}/100`;
   const description = `${expired ? 'Expired threat report (no longer listed)' : 'Threat report'} for ${r.key}${r.org ? ` (${r.org}${r.country ? `, ${r.country}` : ''})` : ''}: ${labels.slice(0, 3).join(', ') || 'abusive requests'}; ${count(r.requests, 'request')} seen ${new Date(r.firstSeen).toISOString().slice(0, 10)} to ${new Date(r.lastSeen).toISOString().slice(0, 10)}.`;
   const jsonLd = {
     '@context': 'https://schema.org',

@@ -5,7 +5,8 @@ import { reportUpdated } from './expiry.ts';
 
 const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString());
 
-export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence'>, url: string, agesOutAt: number | null) {
+export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence' | 'halfLifeDays'>, url: string, agesOutAt: number | null) {
+  const halfLifeDays = meta.halfLifeDays;
   return {
     address: r.key,
     report: url,
@@ -15,9 +16,11 @@ export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence'>, 
     status: r.status,
     in_blocklist: r.inBlocklist,
     expired_at: iso(r.expiredAt),
+    // the report's score: Σ of the signatures (capped) at the last offending request, plus DNSBL points;
+    // the score of a later day halves every half_life_days from last_offence (today's: /blocklist/blocklist.json)
     score: r.score,
-    // score = min(100, Σ signature points) after decay (evidence_score), plus DNSBL corroboration
-    score_parts: { signatures_capped: r.rawScore, evidence_after_decay: r.evidenceScore, corroboration: r.corroboration },
+    score_parts: { signatures_capped: r.rawScore, corroboration: r.corroboration },
+    decay: { last_offence: iso(r.lastOffence), half_life_days: halfLifeDays > 0 ? halfLifeDays : null },
     verdict: r.verdict,
     peak_score: r.peakScore,
     research_scanner: r.scanner,
@@ -41,7 +44,7 @@ export function reportDocument(r: ActorReport, meta: Pick<PageMeta, 'licence'>, 
       evidence: s.evidence.map((h) => ({ time: iso(h.ts), method: h.method, path: h.request, status: h.status, referer: h.referer, user_agent: h.userAgent })),
     })),
     dnsbl_points: r.corroboration,
-    dnsbl: r.dnsbl.map((d) => ({ zone: d.zone, status: d.status, meaning: d.meaning, codes: d.codes, abuse: d.abuse, checked: iso(d.checkedAt) })),
+    dnsbl: r.dnsbl.map((d) => ({ zone: d.zone, status: d.status, meaning: d.meaning, codes: d.codes, abuse: d.abuse, since: iso(d.since) })),
     redaction: 'Query values, e-mail addresses, tokens and the reporting site\'s host names are removed from paths.',
   };
 }

@@ -143,6 +143,7 @@ CREATE TABLE IF NOT EXISTS dnsbl (
   codes      TEXT NOT NULL,
   abuse      INTEGER NOT NULL,
   checked_at INTEGER NOT NULL,
+  since      INTEGER,          -- when this outcome (status, codes, meaning) was first seen; pages show it, not checked_at
   PRIMARY KEY (actor, zone)
 );
 

@@ -72,6 +72,7 @@ function initSchema(db: Db, livePath: string): void {
     in_blocklist: 'INTEGER NOT NULL DEFAULT 0', shared: 'INTEGER NOT NULL DEFAULT 0', shared_reason: 'TEXT', scanner: 'TEXT',
   });
   addMissingColumns(db, 'actors', { evidence_score: 'INTEGER NOT NULL DEFAULT 0', corroboration: 'INTEGER NOT NULL DEFAULT 0' });
+  addMissingColumns(db, 'dnsbl', { since: 'INTEGER' });
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
 }
 

@@ -193,3 +193,22 @@ describe('applyCorroboration: the DNSBL points reach the score of published acto
 function clientFor() {
   return createDnsClient({ resolver: dns.resolver, timeoutMs: 500 });
 }
+
+describe('dnsbl.since: when the outcome was first seen, kept while re-checks give the same answer', () => {
+  it('keeps since on a same-answer re-check, moves it when the answer changes', async () => {
+    const copy = snapshotWithActors(['192.0.2.60']);
+    const cfg = cfgWith({ zones: [ZEN], ttlHours: 1 });
+    const client = createDnsClient({ resolver: dns.resolver, timeoutMs: 500 });
+    const row = () => copy.db.prepare(`SELECT status, checked_at, since FROM dnsbl WHERE actor = '192.0.2.60'`).get();
+    listed = { [`60.2.0.192.${ZEN}`]: '127.0.0.4' };
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 });
+    expect(row()).toEqual({ status: 'listed', checked_at: T0, since: T0 });
+    // two hours later (past the 1 h TTL) the same answer: checked again, still listed since T0
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 + 2 * HOUR });
+    expect(row()).toEqual({ status: 'listed', checked_at: T0 + 2 * HOUR, since: T0 });
+    listed = {};
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 + 4 * HOUR });
+    expect(row()).toEqual({ status: 'not_listed', checked_at: T0 + 4 * HOUR, since: T0 + 4 * HOUR });
+    copy.discard();
+  });
+});

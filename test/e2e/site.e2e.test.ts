@@ -68,10 +68,14 @@ describe.skipIf(missing !== null)('the built site in Chromium', () => {
 
   it('renders a report page: header, Σ equal to the score, evidence as text', async () => {
     const page = await open(`/ip/${FIXTURE.v4.slug}/`);
-    expect(await page.title()).toBe('192.0.2.10 — critical threat, score 92/100 · Pillory Test');
+    expect(await page.title()).toBe('192.0.2.10 — critical threat, score 100/100 · Pillory Test');
     expect(await page.locator('h1').innerText()).toBe('192.0.2.10');
-    expect(await page.locator('tr.sum th.num').innerText()).toBe(String(FIXTURE.v4.score));
-    expect(await page.locator('.badge .score').first().innerText()).toBe(String(FIXTURE.v4.score));
+    expect(await page.locator('tr.sum th.num').innerText()).toBe(String(FIXTURE.v4.rawScore));
+    expect(await page.locator('.badge .score').first().innerText()).toBe(String(FIXTURE.v4.rawScore));
+    // today's score, worked out in the browser (score-now.js) from the numbers on the page
+    const now = page.locator('output.score-now');
+    await expect(now.isVisible()).resolves.toBe(true);
+    expect(await now.innerText()).toMatch(/^Today \(\d{4}-\d\d-\d\d\): \d{1,3}\/100, (critical|high|elevated|low|none)[.;]/);
     await expect(page.getByText(FIXTURE.xssPath, { exact: true }).count()).resolves.toBeGreaterThan(0);
     expect(await injected(page)).toEqual([]);
     await page.close();

@@ -93,14 +93,15 @@ describe('ageing across nightly runs (pillory build --as-of …)', () => {
     expect(inSitemap(n, LONG)).toBe(true);
   });
 
-  it('night 3 (2015-06-14): the 100 has aged out too; the page shows the decay row and Σ = today\'s score', () => {
+  it('night 3 (2015-06-14): the 100 has aged out too; the page keeps its receipt (Σ = the report score) and says since when it is off', () => {
     const n = nights[2]!;
     expect(n.status[LONG]).toEqual({ status: 'expired', score: 57, in_blocklist: 0, expired_at: Date.parse('2015-06-12T05:05:51Z') });
     expect(n.status[SHORT]!.status).toBe('expired');
     const t = text(n.page[LONG]);
     expect(t).toContain('Capped at 100 (the rows above add up to 130) -30');
-    expect(t).toContain('Decay: 24 whole days since the last offending request (2015-05-20), half-life 30 days: 100 × 0.5 24/30 , rounded down, is 57 -43');
-    expect(t).toContain('Σ score 57');
+    // today's 57 is in the snapshot (above); the page shows what the evidence was worth and when it fell below 60
+    expect(t).toContain('Σ score at the last offending request (2015-05-20) 100');
+    expect(t).toContain('The score fell below the publication threshold of 60 on 2015-06-12');
     expect(t).toContain('this page is removed after 2015-07-12');
     expect(n.blocklist).toEqual([]);
     // each run lists what it took off; the earlier exit is not repeated

@@ -69,16 +69,22 @@ describe('buildSite on the fixture snapshot', () => {
     expect(pages).toBe(21);
   });
 
-  it('shows the score and a Σ row equal to it (decay and corroboration shown as their own rows)', () => {
+  it('shows the report score with a Σ row equal to it, and when it decays below 80 and 60 as dates', () => {
     const html = plain(read('ip/192.0.2.10/index.html'));
-    expect(html).toContain(`<span class="score">${FIXTURE.v4.score}</span> critical`);
-    // 30 + 40 + 20 + 10 = 100 (the 10-point WordPress login row is the same family, counted once)
+    // the report's score: its signatures at the last offending request (today's 92 is on the blocklists)
+    expect(html).toContain(`<span class="score">${FIXTURE.v4.rawScore}</span> critical`);
+    // 40 + 30 + 20 + 10 = 100 (the 10-point WordPress login row is the same family, counted once); the
+    // 5 DNSBL points do not fit under 100, so there is no corroboration row
     const table = html.slice(html.indexOf('<h2 id="signatures">'), html.indexOf('</tbody>', html.indexOf('<h2 id="signatures">')));
     const points = table.split('<tr>').slice(2).map((row) => Number([...row.matchAll(/<td class="num">([-+]?\d+)<\/td>/g)].at(-1)![1]));
-    expect(points).toEqual([40, 30, 20, 0, 10, FIXTURE.v4Parts.evidence - FIXTURE.v4.rawScore, FIXTURE.v4Parts.corroboration]);
-    expect(points.reduce((a, b) => a + b, 0)).toBe(FIXTURE.v4.score);
-    expect(html).toContain(`Corroboration: ${FIXTURE.v4Parts.reason}`);
-    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="3">Σ score</th><th class="num">${FIXTURE.v4.score}</th></tr>`);
+    expect(points).toEqual([40, 30, 20, 0, 10]);
+    expect(html).not.toContain('Corroboration:');
+    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="3">Σ score at the last offending request (2026-11-20)</th><th class="num">100</th></tr>`);
+    const text = html.replace(/<[^>]+>/g, '').replace(/\s+/g, ' ');
+    expect(text).toContain('It halves every 30 days from then, counted in whole days: below 80 on 2026-11-30 (out of the critical band); below 60 on 2026-12-13 (below the publication threshold: it leaves the blocklists), unless it offends again.');
+    // today's value is worked out by the browser from these numbers, never written into the page
+    expect(html).toContain(`<output class="score-now" hidden data-score-now data-raw="100" data-last="${Date.UTC(2026, 10, 20, 5, 1, 11)}" data-half="30" data-extra="0" data-threshold="60"></output>`);
+    expect(html).toContain('<script src="/score-now.js" defer></script>');
     expect(plain(read('ip/2001-db8--1/index.html'))).toContain(`<th class="num">${FIXTURE.v6.score}</th></tr></tfoot>`);
   });
 
@@ -96,7 +102,7 @@ describe('buildSite on the fixture snapshot', () => {
     expect(read('sitemap-0.xml')).not.toContain(`/ip/${FIXTURE.expiredNew.slug}/`);
     expect(read('feed.xml')).not.toContain(FIXTURE.expiredNew.key);
     expect(read('index.html')).not.toContain(FIXTURE.expiredNew.key);
-    expect(JSON.parse(read(`ip/${FIXTURE.expiredNew.slug}.json`))).toMatchObject({ status: 'expired', score: FIXTURE.expiredNew.score, in_blocklist: false, expired_at: '2026-12-02T15:00:00.000Z' });
+    expect(JSON.parse(read(`ip/${FIXTURE.expiredNew.slug}.json`))).toMatchObject({ status: 'expired', score: 60, in_blocklist: false, expired_at: '2026-12-02T15:00:00.000Z' });
   });
 
   it('a research scanner is labelled on its page and said to be out of the blocklists', () => {
@@ -314,7 +320,7 @@ describe('buildSite on the fixture snapshot', () => {
       expect(locs, f).toContain(want);
     }
     for (const f of ['404.html', 'search/index.html']) expect(read(f)).toContain('<meta name="robots" content="noindex">');
-    expect(read('ip/192.0.2.10/index.html')).toContain('<title>192.0.2.10 — critical threat, score 92/100 · Pillory Test</title>');
+    expect(read('ip/192.0.2.10/index.html')).toContain('<title>192.0.2.10 — critical threat, score 100/100 · Pillory Test</title>');
   });
 
   it('writes every export for all, per country and per network, each stating generation time and licence', () => {
@@ -370,7 +376,7 @@ describe('buildSite on the fixture snapshot', () => {
     expect(atomProblems(doc)).toEqual([]);
     // newest first (ties by address), the research scanner included: the feed is of reports, not of the blocklist
     expect(childrenNamed(doc, 'entry').map((e) => child(e, 'title')!.text)).toEqual([
-      '192.0.2.77: high (65)', '2001:db8:1:2::/64: high (75)', '198.51.100.30: high (62)', '2001:db8::1: high (70)', '192.0.2.10: critical (92)',
+      '192.0.2.77: high (65)', '2001:db8:1:2::/64: high (75)', '198.51.100.30: high (62)', '2001:db8::1: high (70)', '192.0.2.10: critical (100)',
     ]);
     expect(feed).toContain(`<link rel="alternate" type="text/html" href="${SITE}/ip/2001-db8-1-2---64/"/>`);
     expect(child(doc, 'rights')!.text).toBe('CC BY 4.0');
@@ -387,11 +393,11 @@ describe('buildSite on the fixture snapshot', () => {
     const href = html.match(/href="(mailto:[^"]*)"/)![1]!.replaceAll('&#38;', '&').replaceAll('&amp;', '&');
     const url = new URL(href);
     expect(url.pathname).toBe(FIXTURE.abuse.email);
-    expect(url.searchParams.get('subject')).toBe('Abuse report: 192.0.2.10 (critical, score 92/100)');
+    expect(url.searchParams.get('subject')).toBe('Abuse report: 192.0.2.10 (critical, score 100/100)');
     expect(url.searchParams.get('body')).toBe([
       'Hello,', '',
       '192.0.2.10 (AS64500) sent 7 requests to our web server between 2026-11-20 04:55:11 UTC and 2026-11-20 05:01:11 UTC: ' +
-        'Secret and backup file probing, WordPress enumeration, Injection probing, Non-HTTP probe. Score 92/100 (critical).',
+        'Secret and backup file probing, WordPress enumeration, Injection probing, Non-HTTP probe. Score 100/100 (critical).',
       '', `Report with every request as evidence: ${SITE}/ip/192.0.2.10/`, '', 'Please investigate this host.', '', '— Pillory Test',
     ].join('\r\n'));
     // the link carries no log text (the fixture's request lines hold script payloads and the operator's host)
@@ -409,7 +415,7 @@ describe('buildSite on the fixture snapshot', () => {
     const url = new URL(href);
     expect(url.pathname).toBe(FIXTURE.abuse.email);
     expect(url.searchParams.get('subject')).toBe('Abuse report: 1 address in AS64500');
-    expect(url.searchParams.get('body')).toContain(`  192.0.2.10  score 92/100 (critical), last seen 2026-11-20 05:01:11 UTC  ${SITE}/ip/192.0.2.10/`);
+    expect(url.searchParams.get('body')).toContain(`  192.0.2.10  score 100/100 (critical), last seen 2026-11-20 05:01:11 UTC  ${SITE}/ip/192.0.2.10/`);
     // 192.0.2.77's contact is not a plain address: it is left out, never linked
     expect(url.searchParams.get('body')).not.toContain('192.0.2.77');
     expect(html).toContain('(from the registry\'s RDAP record; 1 published address)');
@@ -419,7 +425,7 @@ describe('buildSite on the fixture snapshot', () => {
   it('adds DNSBL corroboration as its own row so the table still adds up to the score', () => {
     const html = plain(read(`ip/${FIXTURE.net6.slug}/index.html`));
     expect(html).toContain(`<td colspan="3">Corroboration: listed for abuse by zen.example.org (exploited host or proxy) (<a href="#dnsbl">results below</a>, <a href="/methodology/#dnsbl">how listings count</a>; corroboration never publishes an address on its own)</td><td class="num">+${FIXTURE.net6.dnsblAdded}</td>`);
-    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="3">Σ score</th><th class="num">${FIXTURE.net6.score}</th></tr>`);
+    expect(html).toContain(`<tr class="sum"><th scope="row" colspan="3">Σ score at the last offending request (2026-11-20)</th><th class="num">${FIXTURE.net6.score}</th></tr>`);
     expect(JSON.parse(read(`ip/${FIXTURE.net6.slug}.json`)).dnsbl_points).toBe(FIXTURE.net6.dnsblAdded);
     expect(plain(read(`ip/${FIXTURE.corpus.slug}/index.html`))).not.toContain('Corroboration:');
   });

@@ -16,7 +16,7 @@ const actor = (key: string, over: Partial<ActorSummary> = {}): ActorSummary => (
   score: 80, verdict: 'critical', country: 'NL', countryName: 'Netherlands', asn: 64500, org: '=HYPERLINK("x"), "Quoted" Org',
   networkType: 'hosting', firstPublished: 0, status: 'published', inBlocklist: true, ...over,
 });
-const entry = (key: string): ExportEntry => ({ actor: actor(key), reasons: { rules: ['secret-file-probe', 'xss-probe'], labels: ['secret-file-probe'] }, url: `https://r.example/ip/${key}/` });
+const entry = (key: string): ExportEntry => ({ actor: actor(key), today: { score: 80, verdict: 'critical' }, reasons: { rules: ['secret-file-probe', 'xss-probe'], labels: ['secret-file-probe'] }, url: `https://r.example/ip/${key}/` });
 const KEYS = ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '198.51.100.7', '2001:db8::1', '2001:db8:1:2::/64', '2001:db8:1:3::/64'];
 const INPUT: ExportInput = {
   entries: KEYS.map(entry),

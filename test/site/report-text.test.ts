@@ -15,7 +15,7 @@ const report: ActorReport = {
   rawScore: 75, peakScore: 75, lastOffence: T + 3 * 3600_000, region: null, city: null, networkReason: null, geoSource: null,
   crawler: null, crawlerCheck: null, ips: [], abuse: null, dropsBelowAt: null, status: 'published', inBlocklist: true,
   expiredAt: null, sharedReason: null, scanner: null, abuseLookup: 'unknown', groupPages: { country: true, asn: true },
-  evidenceScore: 75, corroboration: 0, corroborationReason: null,
+  corroboration: 0, corroborationReason: null,
   signatures: [
     { ruleId: 'secret-file-probe', family: 's', label: 'secret-file-probe', title: 'Secret file probing', description: '', points: 40, severity: 'high', count: 12, firstTs: T, lastTs: T, evidence: [
       { id: 1, ts: T, method: 'GET', request: '/.env', protocol: 'HTTP/1.1', status: 404, tag: null, referer: '(none)', userAgent: 'x' },
@@ -23,16 +23,16 @@ const report: ActorReport = {
     { ruleId: 'request-burst', family: 'b', label: 'request-burst', title: 'Burst', description: '', points: 35, severity: 'medium', count: 20, firstTs: T, lastTs: T, evidence: [] },
   ],
   dnsbl: [
-    { zone: 'a.example', status: 'listed', meaning: '', codes: '127.0.0.2', abuse: true, checkedAt: T },
-    { zone: 'b.example', status: 'not_listed', meaning: '', codes: '', abuse: false, checkedAt: T },
-    { zone: 'c.example', status: 'error', meaning: 'timeout', codes: '', abuse: false, checkedAt: T },
+    { zone: 'a.example', status: 'listed', meaning: '', codes: '127.0.0.2', abuse: true, since: T },
+    { zone: 'b.example', status: 'not_listed', meaning: '', codes: '', abuse: false, since: T },
+    { zone: 'c.example', status: 'error', meaning: 'timeout', codes: '', abuse: false, since: T },
   ],
 };
 const hours = Array(24).fill(0);
 hours[4] = 18;
 hours[6] = 2;
 const activity: Activity = { days: [{ day: Date.UTC(2026, 10, 20), requests: 20 }], hours, statusClasses: [{ cls: 2, requests: 5 }, { cls: 4, requests: 15 }] };
-const near: Neighbours = { prefix: '192.0.2.0/24', samePrefix: [], sameAsn: [], samePrefixTotal: 2, sameAsnTotal: 0 };
+const near: Neighbours = { prefix: '192.0.2.0/24', samePrefix: [], sameAsn: [], samePrefixTotal: 2, sameAsnMore: false };
 const title = (id: string) => ({ 'secret-file-probe': 'Secret and backup file probing', 'request-burst': 'Request burst' })[id] ?? id;
 
 describe('analysisFor', () => {
@@ -111,7 +111,7 @@ describe('the mailto: link of a report', () => {
 });
 
 describe('dnsblSummary', () => {
-  const row = (status: 'listed' | 'not_listed' | 'error' | 'skipped', abuse = false) => ({ zone: 'z', status, meaning: '', codes: '', abuse, checkedAt: 0 });
+  const row = (status: 'listed' | 'not_listed' | 'error' | 'skipped', abuse = false) => ({ zone: 'z', status, meaning: '', codes: '', abuse, since: 0 });
   it.each([
     [[], 'Not checked: no blocklist was queried for this address.'],
     [[row('error'), row('error')], 'Not checked: no blocklist answered (2 could not be checked). This is not a clean result.'],

@@ -30,9 +30,10 @@ describe('SnapshotReader', () => {
     expect([m.contact, m.expiredGraceDays]).toEqual(['review@reports.example.net', 30]);
   });
 
-  it('lists only published actors, worst first, and which of them go into the blocklists', () => {
+  it('lists only published actors, worst first (today), with their report scores, and which of them go into the blocklists', () => {
+    // 192.0.2.10 is 92 today (100 decayed to 87, plus 5 corroboration); its report's score is 100
     expect(reader.published().map((a) => [a.slug, a.score, a.family, a.inBlocklist])).toEqual([
-      ['192.0.2.10', 92, 4, true],
+      ['192.0.2.10', 100, 4, true],
       ['2001-db8-1-2---64', 75, 6, true],
       ['2001-db8--1', 70, 6, true],
       ['192.0.2.77', 65, 4, true],
@@ -45,7 +46,8 @@ describe('SnapshotReader', () => {
     expect(reader.expired().map((a) => [a.key, a.status, a.inBlocklist])).toEqual([['203.0.113.6', 'expired', false], ['203.0.113.5', 'expired', false]]);
     expect(reader.pages().map((a) => a.key)).toEqual([...reader.published(), ...reader.expired()].map((a) => a.key));
     const r = reader.report(FIXTURE.expiredOld.slug)!;
-    expect([r.status, r.score, r.expiredAt, r.groupPages]).toEqual(['expired', 45, FIXTURE.expiredOld.expiredAt, { country: false, asn: false }]);
+    // the report's score at its last offence (80), not today's 45: an expired page says when it fell below the bar
+    expect([r.status, r.score, r.expiredAt, r.groupPages]).toEqual(['expired', 80, FIXTURE.expiredOld.expiredAt, { country: false, asn: false }]);
     expect(reader.report(FIXTURE.excludedNew.key)).toBeNull();
   });
 
@@ -106,7 +108,8 @@ describe('SnapshotReader', () => {
 
   it('maps the DNSBL corroboration included in the score, and the zone policy', () => {
     const net6 = reader.report(FIXTURE.net6.slug)!;
-    expect([net6.evidenceScore, net6.corroboration, net6.corroborationReason, net6.score]).toEqual([70, 5, 'listed for abuse by zen.example.org (exploited host or proxy)', 75]);
+    // the report's score: 70 from its signatures at the last offence, plus 5 for the listing
+    expect([net6.rawScore, net6.corroboration, net6.corroborationReason, net6.score]).toEqual([70, 5, 'listed for abuse by zen.example.org (exploited host or proxy)', 75]);
     const corpus = reader.report(FIXTURE.corpus.slug)!;
     expect([corpus.corroboration, corpus.corroborationReason]).toEqual([0, null]);
     expect(reader.meta().dnsblPolicy).toEqual({ zones: ['zen.example.org', 'pbl.example.org', 'bl.example.net', 'slow.example.net', 'v4only.example.net', 'dead.example.org'], pointsPerListing: 5, maxPoints: 10 });
@@ -144,7 +147,7 @@ describe('SnapshotReader', () => {
     expect(n.sameAsn.map((a) => a.key)).toEqual([FIXTURE.corpus.key]);
     const six = reader.neighbours({ key: FIXTURE.v6.key, asn: null });
     expect(six.prefix).toBe('2001:db8::/48');
-    expect([six.samePrefixTotal, six.sameAsnTotal]).toEqual([0, 0]);
+    expect([six.samePrefixTotal, six.sameAsnMore, six.sameAsn]).toEqual([0, false, []]);
   });
 
   it('maps a valid abuse contact and drops one that is not a plain address', () => {
@@ -168,7 +171,7 @@ describe('SnapshotReader', () => {
     expect(reader.expired().map((a) => a.key).sort()).toEqual([FIXTURE.expiredOld.key, FIXTURE.expiredNew.key]);
     expect(reader.pages().map((a) => a.key)).toContain(FIXTURE.expiredNew.key);
     const r = reader.report(FIXTURE.expiredNew.slug)!;
-    expect([r.status, r.expiredAt, r.score, r.inBlocklist]).toEqual(['expired', FIXTURE.expiredNew.expiredAt, FIXTURE.expiredNew.score, false]);
+    expect([r.status, r.expiredAt, r.score, r.inBlocklist]).toEqual(['expired', FIXTURE.expiredNew.expiredAt, 60, false]);
     expect(reader.report(FIXTURE.v4.slug)!.status).toBe('published');
   });
 
@@ -179,9 +182,13 @@ describe('SnapshotReader', () => {
     expect(reader.blocklisted().map((a) => a.key).sort()).toEqual([FIXTURE.v4.key, FIXTURE.v6.key, FIXTURE.net6.key, FIXTURE.corpus.key].sort());
   });
 
-  it('reads the score parts: evidence after decay plus corroboration', () => {
+  it('reads the report score (capped signatures plus what corroboration fits under 100), and today\'s score apart', () => {
     const r = reader.report(FIXTURE.v4.slug)!;
-    expect([r.rawScore, r.evidenceScore, r.corroboration, r.score, r.corroborationReason]).toEqual([100, 87, 5, 92, FIXTURE.v4Parts.reason]);
+    // 100 already: the 5 listing points do not fit, and no reason is shown for points that did not count
+    expect([r.rawScore, r.corroboration, r.score, r.verdict, r.corroborationReason]).toEqual([100, 0, 100, 'critical', null]);
+    // today: 100 decayed to 87, plus the 5 points
+    expect(reader.todayScores().get(FIXTURE.v4.key)).toEqual({ score: FIXTURE.v4.score, verdict: 'critical' });
+    expect(reader.withTodayScores([reader.summaryOf(FIXTURE.v4.key)!])[0]!.score).toBe(FIXTURE.v4.score);
   });
 
   it('gives rule ids and labels per published actor for the exports', () => {
