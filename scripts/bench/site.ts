@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../src/config/load-config.ts';
 import { runNightly } from '../../src/pipeline/nightly.ts';
 import { buildSite, type BuildSiteResult } from '../../src/site/build-site.ts';
+import { buildIntoPlace } from '../../src/pipeline/publish-site.ts';
 import { changeSome, makeSyntheticSnapshot } from './synthetic-snapshot.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -34,9 +35,10 @@ async function baseSnapshot(): Promise<string> {
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-async function timedBuild(snapshot: string, out: string, previous: string | null): Promise<BuildSiteResult & { ms: number }> {
+/** As `pillory build` does it: into a staging folder, then live (a whole new site, or a patch of what changed). */
+async function timedBuild(snapshot: string, live: string, incremental: boolean): Promise<BuildSiteResult & { ms: number }> {
   const t0 = performance.now();
-  const r = await buildSite({ snapshot, outDir: out, previousDir: previous, siteUrl: SITE, workers });
+  const r = await buildIntoPlace(live, (tmp) => buildSite({ snapshot, outDir: tmp, previousDir: incremental ? live : null, siteUrl: SITE, workers }), (x) => x.publish);
   return { ...r, ms: performance.now() - t0 };
 }
 
@@ -68,17 +70,18 @@ try {
     const t0 = performance.now();
     makeSyntheticSnapshot({ base, out: s1, actors: n, seed: n });
     console.log(`\n${n.toLocaleString('en-US')} published actors: synthetic snapshot ${mb(statSync(s1).size)} (made in ${sec(performance.now() - t0)})`);
-    const full = await timedBuild(s1, path.join(dir, 'site1'), null);
+    const site = path.join(dir, 'site');
+    const full = await timedBuild(s1, site, false);
     line('full build', full);
     const s2 = path.join(dir, 'night2.sqlite');
     copyFileSync(s1, s2);
     const c = changeSome(s2, { fraction: 0.01, added: Math.round(n / 1000), removed: Math.round(n / 1000), seed: n + 1 });
-    const night = await timedBuild(s2, path.join(dir, 'site2'), path.join(dir, 'site1'));
+    const night = await timedBuild(s2, site, true);
     line(`1% changed`, night);
     console.log(`  ${''.padEnd(12)} (${c.changed.length} actors changed, ${c.added.length} added, ${c.removed.length} removed)`);
     if (verify) {
-      const check = await timedBuild(s2, path.join(dir, 'site2-full'), null);
-      const differ = sameTree(path.join(dir, 'site2'), path.join(dir, 'site2-full'));
+      const check = await timedBuild(s2, path.join(dir, 'site-full'), false);
+      const differ = sameTree(site, path.join(dir, 'site-full'));
       console.log(`  verify       full build of night 2 in ${sec(check.ms)}: ${differ.length === 0 ? 'identical to the incremental build' : `${differ.length} files differ, e.g. ${differ.slice(0, 5).join(', ')}`}`);
     }
     rmSync(dir, { recursive: true, force: true });

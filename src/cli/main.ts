@@ -37,7 +37,7 @@ export async function main(argv: string[]): Promise<number> {
             const rss = sampleRss();
             try {
               // the live site is the previous build: what did not change is taken over from it
-              site = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, previousDir: cfg.out, siteUrl: cfg.site.url }));
+              site = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, previousDir: cfg.out, siteUrl: cfg.site.url }), (r) => r.publish);
               // this process and its render workers, which run side by side
               run.summary.stageRssMb.site = rss.stop() + site.workerRssMb.reduce((a, b) => a + b, 0);
               run.summary.stageMs.site = Math.round(performance.now() - t0);

@@ -235,6 +235,8 @@ export interface Reasons {
 export interface RemovedEntry {
   key: string;
   reason: string;
+  /** When it left the lists. */
+  at: number;
   country: string | null;
   asn: number | null;
 }

@@ -240,7 +240,7 @@ export class SnapshotReader {
       reasons: db.prepare<[], { actor: string; rule_id: string; label: string }>(
         'SELECT s.actor, s.rule_id, s.label FROM signatures s JOIN actors a ON a.key = s.actor WHERE a.published = 1 ORDER BY s.actor, s.points DESC, s.rule_id'),
       removed: hasChanges
-        ? db.prepare<[], { actor: string; reason: string; country: string | null; asn: number | null }>(`SELECT c.actor, c.reason, a.country, a.asn
+        ? db.prepare<[], { actor: string; reason: string; at: number; country: string | null; asn: number | null }>(`SELECT c.actor, c.reason, c.at, a.country, a.asn
             FROM publication_changes c LEFT JOIN actors a ON a.key = c.actor
             WHERE c.change = 'removed' AND c.run_id = (SELECT max(id) FROM runs) ORDER BY c.actor`)
         : null,
@@ -428,6 +428,14 @@ export class SnapshotReader {
     return a ? (this.#reportsOf([a.key]).get(a.key) ?? null) : null;
   }
 
+  /** The report and its activity together, from one read of the actor's rows (what a report page needs). */
+  reportPage(slug: string): { report: ActorReport; activity: Activity } | null {
+    const a = this.pageSummary(slug);
+    if (!a) return null;
+    const rows = this.#rowsOf([a.key]).get(a.key);
+    return rows ? { report: toReport(rows, this.meta(), this.contextOf(rows.actor)), activity: toActivity(rows) } : null;
+  }
+
   /** Request counts for the report's charts (UTC days, UTC hours of day, status classes). */
   activity(key: string): Activity {
     return this.#activitiesOf([key]).get(key) ?? { days: [], hours: Array<number>(24).fill(0), statusClasses: [] };
@@ -609,7 +617,7 @@ export class SnapshotReader {
     if (this.#hasChanges && this.#stmts.removed) {
       // a removed actor is no longer in published(): its country and network come from its own row
       return this.#stmts.removed.all().map((r) => ({
-        key: r.actor, reason: clip(r.reason), country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null, asn: r.asn,
+        key: r.actor, reason: clip(r.reason), at: r.at, country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null, asn: r.asn,
       }));
     }
     if (!this.#hasStatus || !this.#stmts.leftSince) return null;
@@ -620,6 +628,7 @@ export class SnapshotReader {
     const threshold = this.meta().publishThreshold;
     return this.#stmts.leftSince.all(before.as_of, run.asOf).map((r) => ({
       key: r.key,
+      at: r.expired_at,
       reason: r.excluded ? `no longer published: ${clip(r.excluded)}` : `aged out: score ${r.score} fell below ${threshold} on ${new Date(r.expired_at).toISOString().slice(0, 10)}`,
       country: r.country && COUNTRY_CODE.test(r.country) ? r.country : null,
       asn: r.asn,

@@ -6,7 +6,7 @@
 // the new folder; the workers' files then replace what changed, and files of routes that are gone are
 // removed. The result equals a full build byte for byte (test/site/incremental-build.test.ts).
 import { spawn } from 'node:child_process';
-import { copyFileSync, linkSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -15,7 +15,8 @@ import { SnapshotReader } from '../lib/snapshot.ts';
 import { siteFingerprint } from './build-fingerprint.ts';
 import { routeId } from './page-inputs.ts';
 import type { WorkerResult } from './render-worker.ts';
-import { fileChanges, MANIFEST_VERSION, readManifest, writeManifest, type FileChanges, type SiteManifest } from './site-manifest.ts';
+import { fileChanges, MANIFEST_FILES, MANIFEST_VERSION, readManifest, writeManifest, type FileChanges, type SiteManifest } from './site-manifest.ts';
+import type { PublishPlan } from '../pipeline/publish-site.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../scripts/render-worker.mjs', import.meta.url));
@@ -48,6 +49,8 @@ export interface BuildSiteResult {
   workerRssMb: number[];
   /** Where the time went, in ms: the workers (digests and rendering), then merging and the manifest. */
   phaseMs: { render: number; merge: number };
+  /** How the staging folder goes live (see publishSite()). */
+  publish: PublishPlan;
 }
 
 export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
@@ -78,36 +81,40 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       PILLORY_FINGERPRINT: fingerprint,
       PILLORY_PREVIOUS: prev ? previousDir! : '',
     };
-    const running = dirs.map((d, i) => runWorker(d, { ...env, PILLORY_WORKER: `${i}/${workers}` }));
-    // while the workers bundle and render: the previous site, linked into the new folder
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
-    if (prev) for (const f of Object.keys(prev.files)) linkOrCopy(path.join(previousDir!, f), path.join(outDir, f));
-    const results = await Promise.all(running);
+    const results = await Promise.all(dirs.map((d, i) => runWorker(d, { ...env, PILLORY_WORKER: `${i}/${workers}` })));
     const t1 = performance.now();
 
+    // the staging folder gets what this build wrote and differs from the live site: all of it for a
+    // full build, only the changed files for an incremental one (publishSite() then patches them in)
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
     const files: Record<string, string> = {};
     const routes: Record<string, string> = {};
     const rendered = new Set<string>();
+    const write: string[] = [];
     for (const [i, r] of results.entries()) {
       for (const [f, h] of Object.entries(r.files)) {
-        replaceWith(path.join(dirs[i]!, f), path.join(outDir, f));
         files[f] = h;
+        if (prev && prev.files[f] === h) continue; // rendered again, same bytes: the live file stays
+        replaceWith(path.join(dirs[i]!, f), path.join(outDir, f));
+        write.push(f);
       }
       for (const id of r.rendered) rendered.add(id);
     }
     for (const r of results.flatMap((x) => x.routes)) {
       const id = routeId(r);
       routes[id] = r.digest;
-      if (!rendered.has(id)) for (const f of r.files) files[f] = prev!.files[f]!; // kept: the linked file stays
+      if (!rendered.has(id)) for (const f of r.files) files[f] = prev!.files[f]!; // kept from the live site
     }
     // what the previous site had and this one has not: pages of actors no longer published, and the like
-    if (prev) for (const f of Object.keys(prev.files)) if (!(f in files)) removeFile(outDir, f);
+    const remove = prev ? Object.keys(prev.files).filter((f) => !(f in files)).sort() : [];
 
     const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     const changes = fileChanges(previous?.files ?? null, sorted);
     const manifest: SiteManifest = { version: MANIFEST_VERSION, fingerprint, routes, files: sorted };
     writeManifest(outDir, manifest, changes);
+    // the manifest goes in last: until it does, the live site still says it is the previous build
+    const publish: PublishPlan = prev ? { mode: 'patch', write: [...write.sort(), ...MANIFEST_FILES], remove } : { mode: 'replace', write: [], remove: [] };
     const ms = (a: number, b: number) => Math.round(b - a);
     return {
       pages: Object.keys(sorted).filter((f) => f.endsWith('.html')).length,
@@ -118,6 +125,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       files: changes,
       workerRssMb: results.map((r) => r.peakRssMb),
       phaseMs: { render: ms(t0, t1), merge: ms(t1, performance.now()) },
+      publish,
     };
   } catch (cause) {
     if (cause instanceof PilloryError) throw cause;
@@ -130,7 +138,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
 /** Runs one worker to its end and returns its result. */
 function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [WORKER, outDir], {
+    const child = spawn(process.execPath, [...(process.env.PILLORY_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), WORKER, outDir], {
       cwd: ROOT,
       // a nightly job has no use for Astro's telemetry notice or network calls
       env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' },
@@ -156,15 +164,6 @@ function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerR
   });
 }
 
-function linkOrCopy(from: string, to: string): void {
-  mkdirSync(path.dirname(to), { recursive: true });
-  try {
-    linkSync(from, to);
-  } catch {
-    copyFileSync(from, to); // another file system, or a file system without hard links
-  }
-}
-
 /** Puts a worker's file in place of whatever (a link to the previous build's file) is there. */
 function replaceWith(from: string, to: string): void {
   mkdirSync(path.dirname(to), { recursive: true });
@@ -172,18 +171,6 @@ function replaceWith(from: string, to: string): void {
     renameSync(from, to);
   } catch {
     copyFileSync(from, to); // another file system
-  }
-}
-
-/** Removes a site file and the folders it leaves empty (ip/<slug>/ of an actor no longer published). */
-function removeFile(root: string, file: string): void {
-  unlinkSync(path.join(root, file));
-  for (let dir = path.dirname(file); dir !== '.'; dir = path.dirname(dir)) {
-    try {
-      rmdirSync(path.join(root, dir));
-    } catch {
-      return; // not empty
-    }
   }
 }
 

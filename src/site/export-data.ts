@@ -23,10 +23,8 @@ export function exportInput(reader: SnapshotReader, scope: ExportScope, site: UR
   if (hit) return hit;
   const meta = reader.meta();
   const reasons = reader.reasons();
-  const today = reader.todayScores();
   const entry = (a: ActorSummary): ExportEntry => ({
     actor: a,
-    today: today.get(a.key) ?? { score: a.score, verdict: a.verdict },
     reasons: reasons.get(a.key) ?? { rules: [], labels: [] },
     url: new URL(paths.ip(a.slug), site).href,
   });
@@ -35,15 +33,19 @@ export function exportInput(reader: SnapshotReader, scope: ExportScope, site: UR
     .filter((a) => a.inBlocklist);
   const inList = new Set(members.map((a) => a.key));
   const removed = reader.removed();
+  const gone = removed === null ? [] : removed.filter((r) => scopeMatches(scope, r));
+  // the list's own time: its newest publication, request or removal (not the build's), so an
+  // unchanged list is the same file tomorrow; an empty list takes the snapshot's time
+  const changed = Math.max(...members.map((a) => Math.max(a.lastSeen, a.firstPublished ?? 0)), ...gone.map((r) => r.at));
   const input: ExportInput = {
     entries: members.map(entry),
     added: reader.added().filter((a) => inList.has(a.key)).map(entry),
-    removed: removed === null ? null : removed.filter((r) => scopeMatches(scope, r)).map((r) => ({ key: r.key, reason: r.reason })),
+    removed: removed === null ? null : gone.map((r) => ({ key: r.key, reason: r.reason })),
     header: {
       siteName: meta.siteName,
       scope: scope.kind === 'all' ? 'all published addresses' : scope.kind === 'country' ? `country ${scope.code}` : `AS${scope.asn}`,
       id: scopeKey(scope),
-      generatedAt: meta.generatedAt,
+      updatedAt: Number.isFinite(changed) && changed > 0 ? changed : meta.asOf,
       licence: meta.licence,
       source: site.href,
     },

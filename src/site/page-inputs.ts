@@ -31,10 +31,11 @@ export interface AsnPageInput extends GroupPageInput {
 }
 
 export function reportPageInput(reader: SnapshotReader, slug: string): ReportPageInput | null {
-  const report = reader.report(slug);
-  if (!report) return null;
+  const page = reader.reportPage(slug);
+  if (!page) return null;
+  const { report, activity } = page;
   const meta = pageMetaOf(reader.meta());
-  return { report, activity: reader.activity(report.key), neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) };
+  return { report, activity, neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) };
 }
 
 export function countryPageInput(reader: SnapshotReader, code: string): GroupPageInput {

@@ -7,6 +7,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const MANIFEST_DIR = '.pillory';
+/** The build's own files in the site, written after everything else. */
+export const MANIFEST_FILES = [`${MANIFEST_DIR}/changes.json`, `${MANIFEST_DIR}/manifest.json`];
 export const MANIFEST_VERSION = 1;
 
 export interface SiteManifest {

@@ -323,11 +323,23 @@ describe('buildSite on the fixture snapshot', () => {
     expect(read('ip/192.0.2.10/index.html')).toContain('<title>192.0.2.10 — critical threat, score 100/100 · Pillory Test</title>');
   });
 
-  it('writes every export for all, per country and per network, each stating generation time and licence', () => {
+  it('writes every export for all, per country and per network, each stating when it last changed and its licence', () => {
+    // each list's own time: its newest publication, request or removal, so an unchanged list is the same file tomorrow
+    const updated: Record<string, string> = {
+      'blocklist/': '2026-12-03T03:00:00.000Z', // two publications and two removals by the newest run
+      'blocklist/country/nl/': '2026-12-03T03:00:00.000Z', // 192.0.2.77, first published by it
+      'blocklist/country/de/': '2026-12-03T03:00:00.000Z', // the /64, first published by it
+      'blocklist/country/fr/': '2026-12-03T03:00:00.000Z', // two removals
+      'blocklist/asn/64500/': '2026-12-03T03:00:00.000Z',
+      'blocklist/asn/64502/': '2026-12-03T03:00:00.000Z',
+      'blocklist/asn/64503/': '2026-12-03T03:00:00.000Z', // empty list (the scanner is in none): the snapshot's time
+      'blocklist/asn/64504/': '2026-12-03T03:00:00.000Z',
+    };
+    expect(Object.keys(updated).sort()).toEqual([...EXPORT_DIRS].sort());
     for (const base of EXPORT_DIRS) {
-      for (const f of LINE_EXPORTS) expect(read(base + f), base + f).toContain('# Generated: 2026-12-03T03:05:00.000Z\n# Licence: CC BY 4.0');
-      expect(JSON.parse(read(`${base}blocklist.json`))).toMatchObject({ generated: '2026-12-03T03:05:00.000Z', licence: 'CC BY 4.0' });
-      expect(read(`${base}blocklist.csv`).split('\r\n')[0]).toMatch(/,generated,licence$/);
+      for (const f of LINE_EXPORTS) expect(read(base + f), base + f).toContain(`# Updated: ${updated[base]} (when this list last changed; it is checked every night)\n# Licence: CC BY 4.0`);
+      expect(JSON.parse(read(`${base}blocklist.json`))).toMatchObject({ updated: updated[base], licence: 'CC BY 4.0' });
+      expect(read(`${base}blocklist.csv`).split('\r\n')[0]).toMatch(/,updated,licence$/);
     }
     // the research scanner is published but in no blocklist
     expect(body(read('blocklist/all.txt'))).toEqual(['192.0.2.10', '2001:db8:1:2::/64', '2001:db8::1', '192.0.2.77']);
@@ -348,10 +360,11 @@ describe('buildSite on the fixture snapshot', () => {
     for (const base of EXPORT_DIRS) {
       const rows = parseCsv(read(`${base}blocklist.csv`), { columns: true, strict: true, record_delimiter: '\r\n' } as never) as Record<string, string>[];
       expect(rows.map((r) => r.address), base).toEqual(body(read(`${base}all.txt`)));
-      for (const r of rows) expect([r.generated, r.licence]).toEqual(['2026-12-03T03:05:00.000Z', 'CC BY 4.0']);
+      for (const r of rows) expect([r.updated, r.licence]).toEqual(['2026-12-03T03:00:00.000Z', 'CC BY 4.0']);
     }
     const rows = parseCsv(read('blocklist/blocklist.csv'), { columns: true }) as Record<string, string>[];
-    expect(rows[0]).toMatchObject({ address: '192.0.2.10', score: '92', verdict: 'critical', rules: 'secret-files;wordpress-probe;xss-probe;tls-on-http;wordpress-login', report: `${SITE}/ip/192.0.2.10/` });
+    // the report's score (100), as on its page; today's 92 is on the home page
+    expect(rows[0]).toMatchObject({ address: '192.0.2.10', score: '100', verdict: 'critical', rules: 'secret-files;wordpress-probe;xss-probe;tls-on-http;wordpress-login', report: `${SITE}/ip/192.0.2.10/` });
   });
 
   it('JSON exports parse and carry scores and reasons per address', () => {

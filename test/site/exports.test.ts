@@ -16,13 +16,13 @@ const actor = (key: string, over: Partial<ActorSummary> = {}): ActorSummary => (
   score: 80, verdict: 'critical', country: 'NL', countryName: 'Netherlands', asn: 64500, org: '=HYPERLINK("x"), "Quoted" Org',
   networkType: 'hosting', firstPublished: 0, status: 'published', inBlocklist: true, ...over,
 });
-const entry = (key: string): ExportEntry => ({ actor: actor(key), today: { score: 80, verdict: 'critical' }, reasons: { rules: ['secret-file-probe', 'xss-probe'], labels: ['secret-file-probe'] }, url: `https://r.example/ip/${key}/` });
+const entry = (key: string): ExportEntry => ({ actor: actor(key), reasons: { rules: ['secret-file-probe', 'xss-probe'], labels: ['secret-file-probe'] }, url: `https://r.example/ip/${key}/` });
 const KEYS = ['192.0.2.10', '192.0.2.11', '192.0.2.12', '192.0.2.13', '198.51.100.7', '2001:db8::1', '2001:db8:1:2::/64', '2001:db8:1:3::/64'];
 const INPUT: ExportInput = {
   entries: KEYS.map(entry),
   added: [entry('198.51.100.7')],
   removed: [{ key: '203.0.113.9', reason: 'aged out' }],
-  header: { siteName: 'Test', scope: 'all published addresses', id: 'all', generatedAt: Date.UTC(2026, 11, 3, 3, 5), licence: 'CC BY 4.0', source: 'https://r.example/' },
+  header: { siteName: 'Test', scope: 'all published addresses', id: 'all', updatedAt: Date.UTC(2026, 11, 3, 3, 5), licence: 'CC BY 4.0', source: 'https://r.example/' },
 };
 const EMPTY: ExportInput = { ...INPUT, entries: [], added: [], removed: null };
 const render = (f: (typeof EXPORT_FILES)[number], input = INPUT) => renderExport(f, input, (v) => safeJson(v, 1));
@@ -65,7 +65,7 @@ describe('strict formats', () => {
   });
 
   it.each(EXPORT_FILES.filter((f) => !f.endsWith('.json') && !f.endsWith('.csv')))('%s states generation time and licence', (f) => {
-    expect(render(f)).toContain('# Generated: 2026-12-03T03:05:00.000Z\n# Licence: CC BY 4.0\n');
+    expect(render(f)).toContain('# Updated: 2026-12-03T03:05:00.000Z (when this list last changed; it is checked every night)\n# Licence: CC BY 4.0\n');
   });
 
   it('CSV is RFC 4180: fixed column count, CRLF, quoted fields, defused formulas', () => {
@@ -73,7 +73,7 @@ describe('strict formats', () => {
     expect(lines.at(-1)).toBe('');
     const parse = (line: string) => [...line.matchAll(/("(?:[^"]|"")*"|[^,]*)(,|$)/g)].map((m) => m[1]!).slice(0, -1);
     const head = parse(lines[0]!);
-    expect(head).toEqual(['address', 'score', 'verdict', 'first_seen', 'last_seen', 'requests', 'country', 'asn', 'org', 'rules', 'labels', 'report', 'generated', 'licence']);
+    expect(head).toEqual(['address', 'score', 'verdict', 'first_seen', 'last_seen', 'requests', 'country', 'asn', 'org', 'rules', 'labels', 'report', 'updated', 'licence']);
     for (const l of lines.slice(1, -1)) expect(parse(l), l).toHaveLength(head.length);
     expect(lines[1]).toContain(`"'=HYPERLINK(""x""), ""Quoted"" Org"`);
     expect(lines[1]).toContain(',secret-file-probe;xss-probe,');
@@ -81,7 +81,7 @@ describe('strict formats', () => {
 
   it('JSON has the generation time, licence, count and one entry per address with its reasons', () => {
     const doc = JSON.parse(render('blocklist.json'));
-    expect(doc).toMatchObject({ generated: '2026-12-03T03:05:00.000Z', licence: 'CC BY 4.0', count: KEYS.length });
+    expect(doc).toMatchObject({ updated: '2026-12-03T03:05:00.000Z', licence: 'CC BY 4.0', count: KEYS.length });
     expect(doc.entries[6]).toMatchObject({ address: '2001:db8:1:2::/64', family: 6, rules: ['secret-file-probe', 'xss-probe'] });
   });
 

@@ -1,7 +1,8 @@
 // Incremental builds: a night's build reuses what did not change from the previous site, and the
 // result is byte for byte the full build of the same snapshot. Slow (five real Astro builds).
 import Database from 'better-sqlite3';
-import { copyFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { buildIntoPlace } from '../../src/pipeline/publish-site.ts';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,8 +14,23 @@ import { makeFixtureSnapshot } from '../fixtures/snapshot/make-fixture-snapshot.
 
 const SITE = 'https://reports.example.net';
 let dir: string;
-const build = (snapshot: string, out: string, o: { previous?: string; workers?: number } = {}) =>
-  buildSite({ snapshot: path.join(dir, snapshot), outDir: path.join(dir, out), siteUrl: SITE, previousDir: o.previous ? path.join(dir, o.previous) : null, workers: o.workers ?? 1 });
+/**
+ * A night's build as `pillory build` does it: on top of a copy of the previous site (`previous`), put
+ * live by its publish plan (a patch of the changed files), or from nothing.
+ */
+async function build(snapshot: string, out: string, o: { previous?: string; workers?: number } = {}): Promise<BuildSiteResult> {
+  const live = path.join(dir, out);
+  if (o.previous) cpSync(path.join(dir, o.previous), live, { recursive: true, preserveTimestamps: true });
+  inodes.set(out, inodeOf(out));
+  return buildIntoPlace(live, (tmp) => buildSite({ snapshot: path.join(dir, snapshot), outDir: tmp, siteUrl: SITE, previousDir: o.previous ? live : null, workers: o.workers ?? 1 }), (r) => r.publish);
+}
+const inodes = new Map<string, Map<string, number>>();
+const inodeOf = (out: string) => {
+  const root = path.join(dir, out);
+  if (!existsSync(root)) return new Map<string, number>();
+  return new Map(readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => [path.relative(root, path.join(e.parentPath, e.name)), statSync(path.join(e.parentPath, e.name)).ino] as const));
+};
 let first: BuildSiteResult;
 let again: BuildSiteResult;
 let night2: { changed: string[]; added: string[]; removed: string[] };
@@ -84,11 +100,14 @@ describe('an unchanged snapshot', () => {
     expect(changes('a').added.length).toBe(changes('b').unchanged);
   });
 
-  it('keeps the unchanged files as hard links to the previous build (nothing rewritten)', () => {
-    const slug = slugOf(night2.changed[0]!); // any report page
-    const other = readdirSync(path.join(dir, 'a', 'ip')).find((e) => e !== slug && !e.endsWith('.json'))!;
-    const inode = (out: string) => statSync(path.join(dir, out, 'ip', other, 'index.html')).ino;
-    expect(inode('b')).toBe(inode('a'));
+  it('leaves every page file of the live site untouched (nothing rewritten, not even the same bytes)', () => {
+    const before = inodes.get('b')!;
+    const after = inodeOf('b');
+    const pages = [...before.keys()].filter((f) => f.endsWith('.html') || f.endsWith('.json') && f.startsWith('ip'));
+    expect(pages.length).toBeGreaterThan(40);
+    // the site-wide pages say when the site was built; every other page keeps its very file
+    const rewritten = pages.filter((f) => before.get(f) !== after.get(f));
+    expect(rewritten.every((f) => !/^(ip|country|asn)\//.test(f)), rewritten.join(' ')).toBe(true);
   });
 });
 
@@ -145,12 +164,12 @@ describe('a night in which only time passes', () => {
     expect(quiet.pagesRendered).toBeLessThan(quiet.pages / 2);
   });
 
-  it('rebuilds what says today\'s scores: the blocklists and the home page', () => {
+  it('rewrites what says today\'s date or scores (home, about) and tonight\'s additions, not the blocklists themselves', () => {
     const c = changes('e');
-    expect(c.changed).toEqual(expect.arrayContaining(['blocklist/blocklist.csv', 'blocklist/blocklist.json', 'index.html']));
-    const csv = readFileSync(path.join(dir, 'e', 'blocklist/blocklist.csv'), 'utf8');
-    const before = readFileSync(path.join(dir, 'b', 'blocklist/blocklist.csv'), 'utf8');
-    expect(csv).not.toBe(before);
+    expect(c.changed).toEqual(expect.arrayContaining(['index.html', 'about/index.html', 'blocklist/added.txt']));
+    // the blocklists list the same addresses with the same report scores: the same files, left alone by a
+    // CDN sync; only the lists of what this run added or removed change (they are empty tonight)
+    expect(c.changed.filter((f) => f.startsWith('blocklist/') && !f.endsWith('.html') && !/\/(added|removed)\.txt$/.test(f))).toEqual([]);
   });
 });
 

@@ -160,8 +160,8 @@ describe('SnapshotReader', () => {
     expect(reader.added().map((a) => a.key).sort()).toEqual([FIXTURE.corpus.key, FIXTURE.net6.key].sort());
     // 203.0.113.5 expired before the previous run: it left an earlier list, not tonight's
     expect(reader.removed()).toEqual([
-      { key: FIXTURE.excludedNew.key, reason: "no longer published: on the operator's allowlist", country: 'FR', asn: 64504 },
-      { key: FIXTURE.expiredNew.key, reason: 'aged out: score 55 fell below 60 on 2026-12-02', country: 'FR', asn: 64504 },
+      { key: FIXTURE.excludedNew.key, reason: "no longer published: on the operator's allowlist", at: FIXTURE.asOf, country: 'FR', asn: 64504 },
+      { key: FIXTURE.expiredNew.key, reason: 'aged out: score 55 fell below 60 on 2026-12-02', at: FIXTURE.asOf, country: 'FR', asn: 64504 },
     ]);
     expect(reader.exportGroups()).toEqual({ countries: ['DE', 'FR', 'NL'], asns: [64500, 64502, 64503, 64504] });
   });
