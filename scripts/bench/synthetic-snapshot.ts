@@ -100,7 +100,8 @@ export function makeSyntheticSnapshot(o: SyntheticOptions): string[] {
   const rand = prng(o.seed ?? 1);
   const templates = templatesOf(db);
   const asOf = o.asOf ?? Date.UTC(2026, 11, 3, 3, 0, 0);
-  for (const t of ['hits', 'signatures', 'actor_days', 'actor_ips', 'dnsbl', 'actors', 'runs', 'publication_changes']) db.exec(`DELETE FROM ${t}`);
+  const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]);
+  for (const t of ['hits', 'signatures', 'actor_days', 'actor_ips', 'dnsbl', 'actors', 'runs', 'publication_changes']) if (tables.has(t)) db.exec(`DELETE FROM ${t}`);
   const cols = (name: string) => (db.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((c) => c.name);
   const ins = {
     actor: insertOf(db, 'actors', cols('actors')),
