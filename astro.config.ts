@@ -1,9 +1,20 @@
 import { defineConfig } from 'astro/config';
 import sitemap from '@astrojs/sitemap';
+import { isPrimary } from './src/site/render-share.ts';
+import { sitemapCollation } from './src/site/sitemap-collation.ts';
+import { sitemapEntryLimit, sitemapFilter, sitemapPageUrls } from './src/site/sitemap-options.ts';
 
-// The site is rendered once from the snapshot named by PILLORY_SNAPSHOT (see src/lib/snapshot.ts).
+// The site is rendered from the snapshot named by PILLORY_SNAPSHOT (see src/lib/snapshot.ts), by one
+// or more builds that each render a share of it (see src/site/build-site.ts). Only the primary build
+// writes the sitemap, from the snapshot's list of every indexable report, country and network page,
+// so it is whole however little this build rendered.
+const site = process.env.PILLORY_SITE_URL || 'https://pillory.example.org';
+const primary = isPrimary();
+const tracked = primary ? sitemapPageUrls(new URL(site)) : [];
+const [collationOn, collationOff] = sitemapCollation();
+
 export default defineConfig({
-  site: process.env.PILLORY_SITE_URL || 'https://pillory.example.org',
+  site,
   output: 'static',
   trailingSlash: 'always',
   build: {
@@ -12,13 +23,18 @@ export default defineConfig({
     inlineStylesheets: 'never',
   },
   devToolbar: { enabled: false },
-  integrations: [
-    sitemap({
-      // noindex pages stay out; report pages are split into files of 10,000 URLs (the limit is 50,000)
-      filter: (page) => !/\/(404|search)\/?$/.test(page),
-      entryLimit: 10_000,
-    }),
-  ],
+  integrations: primary
+    ? [
+        collationOn,
+        sitemap({
+          customPages: tracked,
+          // noindex pages (404, search, expired reports) stay out; files of at most 10,000 URLs (the limit is 50,000)
+          filter: sitemapFilter(tracked),
+          entryLimit: sitemapEntryLimit(),
+        }),
+        collationOff,
+      ]
+    : [],
   vite: {
     ssr: { external: ['better-sqlite3'] },
   },

@@ -85,6 +85,10 @@ export async function doctor(cfg: Config, out: (line: string) => void, deps: Doc
         else bad(`${h.zone}: ${h.detail}`);
       }
       const ok = health.filter((h) => h.ok).length;
+      // one zone gone is news; all of them at once is the resolver (a filtered or offline network)
+      if (health.length > 1 && health.every((h) => h.detail.startsWith('test point 127.0.0.2 is not listed'))) {
+        out(`    ! no zone lists its test point 127.0.0.2: ${server.host} probably cannot reach the blocklists (filtered or offline network); nightly runs will show every list as "not checked"`);
+      }
       const bound = dnsblRunBoundMs({
         addresses: 10_000, healthyZones: ok, silentZones: zones.length - ok, timeoutMs: cfg.dnsbl.timeoutMs, concurrency: cfg.dnsbl.concurrency,
         breakerTimeouts: cfg.dnsbl.breakerTimeouts, answerMs: 50, budgetMs: cfg.dnsbl.budgetSeconds * 1000,

@@ -1,7 +1,8 @@
 import type { NightlySummary } from '../pipeline/nightly.ts';
+import type { BuildSiteResult } from '../site/build-site.ts';
 
 /** The one-screen summary printed at the end of a run. Pure: returns lines. */
-export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir?: string; peakRssMb?: number } = {}): string[] {
+export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteResult, 'pages' | 'pagesRendered' | 'workers' | 'files'>; outDir?: string; peakRssMb?: number } = {}): string[] {
   const skipped = Object.entries(s.lines.skipped).sort(([a], [b]) => a.localeCompare(b));
   const skippedTotal = skipped.reduce((n, [, v]) => n + v, 0);
   const dnsbl = Object.entries(s.dnsbl).sort(([a], [b]) => a.localeCompare(b));
@@ -13,8 +14,18 @@ export function formatSummary(s: NightlySummary, extra: { pages?: number; outDir
     `detect    ${s.threads} thread(s); ${s.stored} requests stored as evidence, ${s.released} released; ${s.lateLines} lines too late to reorder`,
     `dnsbl     ${dnsbl.length ? dnsbl.map(([k, v]) => `${k} ${v}`).join(', ') : 'not checked'}`,
   ];
-  if (extra.pages !== undefined) lines.push(`site      ${extra.pages} pages written to ${extra.outDir}`);
-  const cpu = Object.entries(s.stageCpuMs).map(([k, v]) => `${k} ${v} ms`).join(', ');
+  if (s.abuse) {
+    const abuse = Object.entries(s.abuse).sort(([a], [b]) => a.localeCompare(b));
+    lines.push(`abuse     ${abuse.length ? abuse.map(([k, v]) => `${k} ${v}`).join(', ') : 'not looked up'}`);
+  }
+  for (const w of s.warnings ?? []) lines.push(`warning   ${w}`);
+  const site = extra.site;
+  if (site) {
+    const f = site.files;
+    lines.push(`site      ${site.pages} pages in ${extra.outDir}: ${site.pagesRendered} rendered, ${site.pages - site.pagesRendered} unchanged and kept` +
+      ` (${site.workers} worker${site.workers === 1 ? '' : 's'}); files ${f.added.length} added, ${f.changed.length} changed, ${f.removed.length} removed, ${f.unchanged} unchanged`);
+  }
+  const cpu = Object.entries(s.stageCpuMs ?? {}).map(([k, v]) => `${k} ${v} ms`).join(', ');
   lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}${cpu ? ` (CPU: ${cpu})` : ''}`);
   const rss = Object.entries(s.stageRssMb).map(([k, v]) => `${k} ${v}`).join(', ');
   lines.push(`memory    ${extra.peakRssMb !== undefined ? `peak RSS ${extra.peakRssMb} MB; ` : ''}by stage (MB): ${rss}`);

@@ -2,13 +2,14 @@ import { parseCli, USAGE } from './options.ts';
 import { runNightly, sampleRss } from '../pipeline/nightly.ts';
 import { formatSummary } from './format-summary.ts';
 import { exportActors } from './export-actors.ts';
-import { buildSite } from '../site/build-site.ts';
+import { buildSite, type BuildSiteResult } from '../site/build-site.ts';
 import { PilloryError } from '../core/errors.ts';
 import { acquireRunLock } from '../snapshot/run-lock.ts';
 import { buildIntoPlace } from '../pipeline/publish-site.ts';
 import { createProgress } from './progress.ts';
+import { doctor } from './doctor.ts';
 
-/** Exit codes: 0 ok, 1 unexpected failure, 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
+/** Exit codes: 0 ok, 1 unexpected failure (doctor: a problem found), 2 bad arguments or config, 3 input missing, 4 site build failed, 5 another run holds the lock. */
 export async function main(argv: string[]): Promise<number> {
   // `pillory export | head` closes the pipe early: that is a normal end, not a crash
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
@@ -29,15 +30,17 @@ export async function main(argv: string[]): Promise<number> {
         try {
           const progress = createProgress(process.stderr);
           const run = await runNightly(cfg, { now: Date.now, log: err, progress });
-          let pages: number | undefined;
+          let site: BuildSiteResult | undefined;
           if (opts.command === 'build') {
             progress.start('site');
             const t0 = performance.now();
             const rss = sampleRss();
             try {
-              pages = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, siteUrl: cfg.site.url }).then((r) => r.pages));
+              // the live site is the previous build: what did not change is taken over from it
+              site = await buildIntoPlace(cfg.out, (tmp) => buildSite({ snapshot: run.copy.path, outDir: tmp, previousDir: cfg.out, siteUrl: cfg.site.url }), (r) => r.publish);
+              // this process and its render workers, which run side by side
+              run.summary.stageRssMb.site = rss.stop() + site.workerRssMb.reduce((a, b) => a + b, 0);
               run.summary.stageMs.site = Math.round(performance.now() - t0);
-              run.summary.stageRssMb.site = rss.stop();
               progress.end('site', run.summary.stageMs.site);
             } catch (e) {
               run.copy.discard();
@@ -46,12 +49,14 @@ export async function main(argv: string[]): Promise<number> {
           }
           run.copy.publish();
           const peak = Math.round(process.resourceUsage().maxRSS / 1024);
-          for (const l of formatSummary(run.summary, { pages, outDir: cfg.out, peakRssMb: peak })) out(l);
+          for (const l of formatSummary(run.summary, { site, outDir: cfg.out, peakRssMb: peak })) out(l);
           return 0;
         } finally {
           unlock();
         }
       }
+      case 'doctor':
+        return await doctor(cfg, out);
       case 'export': {
         for (const row of exportActors(cfg.db)) out(JSON.stringify(row));
         return 0;

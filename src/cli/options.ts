@@ -73,6 +73,7 @@ Usage:
   pillory nightly [--log FILE…] [options]   ingest, score, enrich, check DNSBLs, write the snapshot
   pillory build   [--log FILE…] [options]   nightly, then the static site into --out (default dist/)
   pillory export  [--db FILE]               one JSON line per actor seen (scored or not)
+  pillory doctor  [options]                 check inputs, geo databases, the resolver and each DNSBL zone
 
 Options:
   --config FILE        YAML/JSON config (default: ./pillory.config.yaml when present)
@@ -84,5 +85,5 @@ Options:
   --as-of WHEN         now (default), newest (the newest log line; default for the demo) or an ISO time
   --offline            no network lookups: DNSBLs "not checked", crawler claims unverified
   --score-private      also score private/loopback addresses (never published)
-  --resolver HOST[:PORT]  DNS resolver (default: the system's)
+  --resolver HOST[:PORT]  DNS resolver for DNSBLs and crawler checks (default: the system's, from /etc/resolv.conf)
 `;

@@ -111,6 +111,8 @@ export const configSchema = z.strictObject({
     retryHours: z.number().positive().max(24 * 30).default(24),
     /** Most lookups per run (the rest wait for the next night). */
     maxLookups: z.int().min(0).max(100_000).default(500),
+    /** Wall-clock budget for one run's lookups, in seconds; lookups not started by then wait for the next run. */
+    budgetSeconds: z.int().min(5).max(3_600).default(120),
     /** RDAP server map (IANA bootstrap summary); null = data/rdap/bootstrap.yaml. */
     bootstrapFile: z.string().nullable().default(null),
   }).prefault({}),

@@ -8,8 +8,24 @@ export interface RedactOptions {
 }
 
 const EMAIL = /[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,24}/g;
-// long opaque runs: API keys, session ids, JWT-like strings, hex digests
-const TOKEN = /\b(?:eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]+)?|[A-Fa-f0-9]{32,}|[A-Za-z0-9_-]{40,})\b/g;
+// long opaque runs: JWT-like strings, hex digests and UUIDs (bounded by anything that is not a letter
+// or digit, so "tok_<hex>" is caught too), and any run of 40+ key characters
+const TOKEN = /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}(?:\.[A-Za-z0-9_-]+)?|(?<![A-Za-z0-9])[A-Fa-f0-9]{32,}(?![A-Za-z0-9])|(?<![A-Za-z0-9])[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(?![A-Za-z0-9])|[A-Za-z0-9_-]{40,}/gi;
+// generated keys that are shorter ("tok_" + 32 hex is 36 characters; Stripe's sk_live_… is 32): a run
+// of 24+ letters, digits and underscores that mixes at least three of each. Checked in a callback so
+// the regex stays linear; word-and-hyphen slugs ("ec2-reserved-vs-ondemand") never qualify.
+const KEY_RUN = /[A-Za-z0-9_]{24,}/g;
+
+function looksGenerated(run: string): boolean {
+  let digits = 0;
+  let letters = 0;
+  for (let i = 0; i < run.length; i++) {
+    const c = run.charCodeAt(i);
+    if (c >= 48 && c <= 57) digits++;
+    else if ((c | 32) >= 97 && (c | 32) <= 122) letters++;
+  }
+  return digits >= 3 && letters >= 3;
+}
 
 export const REDACTED = '[redacted]';
 const MAX_PUBLISHED = 512;
@@ -20,7 +36,7 @@ function escapeRegExp(s: string): string {
 
 /** Removes the operator's hosts, e-mail addresses and tokens from any published string. */
 export function redactText(s: string, opts: RedactOptions): string {
-  let out = s.replace(EMAIL, REDACTED).replace(TOKEN, REDACTED);
+  let out = s.replace(EMAIL, REDACTED).replace(TOKEN, REDACTED).replace(KEY_RUN, (run) => (looksGenerated(run) ? REDACTED : run));
   for (const h of opts.hosts) {
     if (h) out = out.replace(new RegExp(escapeRegExp(h), 'gi'), REDACTED);
   }

@@ -1,10 +1,10 @@
 import { MAX_EVIDENCE_IDS } from './detect-actor.ts';
 import type { AggregateSpec } from './rule-schema.ts';
 import { addDistinct, GroupState, passes, readHashes, writeHashes, type Cite, type EncodeContext, type Evidence } from './group-state.ts';
-import { EV_ID, EV_LOC, EV_PATH, EV_TS, EV_UA } from './reorder-buffer.ts';
+import { EV_ID, EV_LOC, EV_PATH, EV_QUERY, EV_TS, EV_UA } from './reorder-buffer.ts';
 import type { StateReader, StateWriter } from './state-codec.ts';
 
-interface Best extends Evidence { ts: number[]; locs: number[]; paths: number[] | null; uas: number[] | null }
+interface Best extends Evidence { ts: number[]; locs: number[]; paths: number[] | null; uas: number[] | null; queries: number[] | null }
 
 /**
  * burst: E = the largest run of consecutive requests of M less than windowSeconds apart, the earliest
@@ -13,7 +13,7 @@ interface Best extends Evidence { ts: number[]; locs: number[]; paths: number[] 
  * only once it is large enough for some member to fire.
  */
 export class BurstState extends GroupState {
-  /** The current window from index `head` on: [ts, id, loc(, pathHash, uaHash)] per request. */
+  /** The current window from index `head` on: [ts, id, loc(, pathHash, uaHash, queryHash)] per request. */
   win: number[] | null = null;
   head = 0;
   best = 0;
@@ -21,7 +21,7 @@ export class BurstState extends GroupState {
 
   /** Numbers kept per request of the window. */
   get #stride(): number {
-    return this.g.maxPaths > 0 || this.g.maxUas > 0 ? 5 : 3;
+    return this.g.maxPaths > 0 || this.g.maxUas > 0 || this.g.maxQueries > 0 ? 6 : 3;
   }
 
   override addEvent(e: readonly number[], at: number, late: boolean): void {
@@ -36,7 +36,7 @@ export class BurstState extends GroupState {
     let head = this.head;
     if (w !== null) while (head < w.length && ts - w[head]! >= ms) head += k;
     if (w === null) {
-      w = k === 3 ? [ts, id, loc] : [ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!];
+      w = k === 3 ? [ts, id, loc] : [ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!, e[at + EV_QUERY]!];
       head = 0;
     } else {
       if (head >= w.length) {
@@ -48,7 +48,7 @@ export class BurstState extends GroupState {
         head = 0;
       }
       if (k === 3) w.push(ts, id, loc);
-      else w.push(ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!);
+      else w.push(ts, id, loc, e[at + EV_PATH]!, e[at + EV_UA]!, e[at + EV_QUERY]!);
     }
     this.win = w;
     this.head = head;
@@ -72,13 +72,14 @@ export class BurstState extends GroupState {
     }
     const paths = this.g.maxPaths > 0 ? distinct(w, this.head, 3, this.g.maxPaths) : null;
     const uas = this.g.maxUas > 0 ? distinct(w, this.head, 4, this.g.maxUas) : null;
-    this.bestEv = { count: size, firstTs: w[this.head]!, lastTs, ids, ts, locs, paths, uas };
+    const queries = this.g.maxQueries > 0 ? distinct(w, this.head, 5, this.g.maxQueries) : null;
+    this.bestEv = { count: size, firstTs: w[this.head]!, lastTs, ids, ts, locs, paths, uas, queries };
   }
 
   evidence(agg: AggregateSpec): Evidence | null {
     const e = this.bestEv;
     if (!e || this.best < agg.burst!.count) return null;
-    return passes(agg, e.count, e.paths, e.uas) ? { count: e.count, firstTs: e.firstTs, lastTs: e.lastTs, ids: e.ids } : null;
+    return passes(agg, e.count, e.paths, e.uas, e.queries) ? { count: e.count, firstTs: e.firstTs, lastTs: e.lastTs, ids: e.ids } : null;
   }
 
   #liveFrom(horizon: number): number {
@@ -109,6 +110,7 @@ export class BurstState extends GroupState {
       for (let i = 0; i < e.ids.length; i++) { w.time(e.ts[i]!, c.base); w.uint(e.ids[i]!); }
       writeHashes(w, e.paths);
       writeHashes(w, e.uas);
+      writeHashes(w, e.queries);
     }
     // only requests a later one (at or after the horizon) can still share a window with
     const win = this.win ?? [];
@@ -118,7 +120,7 @@ export class BurstState extends GroupState {
     for (let i = start; i < win.length; i += k) {
       w.time(win[i]!, c.base);
       w.uint(win[i + 1]!);
-      if (k === 5) { w.f64(win[i + 3]!); w.f64(win[i + 4]!); }
+      if (k === 6) { w.f64(win[i + 3]!); w.f64(win[i + 4]!); w.f64(win[i + 5]!); }
     }
   }
 
@@ -135,7 +137,8 @@ export class BurstState extends GroupState {
       for (let i = 0; i < n; i++) { ts.push(r.time(base)); ids.push(r.uint()); }
       const paths = readHashes(r) ?? (this.g.maxPaths > 0 ? [] : null);
       const uas = readHashes(r) ?? (this.g.maxUas > 0 ? [] : null);
-      this.bestEv = { count, firstTs, lastTs, ids, ts, locs: ids.map(() => -1), paths, uas };
+      const queries = readHashes(r) ?? (this.g.maxQueries > 0 ? [] : null);
+      this.bestEv = { count, firstTs, lastTs, ids, ts, locs: ids.map(() => -1), paths, uas, queries };
     }
     const n = r.uint();
     if (n === 0) return;
@@ -143,7 +146,7 @@ export class BurstState extends GroupState {
     for (let i = 0; i < n; i++) {
       const ts = r.time(base);
       const id = r.uint();
-      if (this.#stride === 5) win.push(ts, id, -1, r.f64(), r.f64());
+      if (this.#stride === 6) win.push(ts, id, -1, r.f64(), r.f64(), r.f64());
       else win.push(ts, id, -1);
     }
     this.win = win;
@@ -152,6 +155,6 @@ export class BurstState extends GroupState {
 
 function distinct(w: readonly number[], from: number, field: number, cap: number): number[] {
   let out: number[] | null = null;
-  for (let i = from; i < w.length && (out?.length ?? 0) < cap; i += 5) out = addDistinct(out, w[i + field]!, cap);
+  for (let i = from; i < w.length && (out?.length ?? 0) < cap; i += 6) out = addDistinct(out, w[i + field]!, cap);
   return out ?? [];
 }

@@ -12,8 +12,10 @@ export interface ActorFacts {
 }
 
 /**
- * Signatures that fire for one actor. `hits` are that actor's requests (sorted by time; re-sorted
- * if not). Each rule's per-request `match` selects requests, then its aggregate (if any) decides.
+ * Signatures that fire for one actor: the single batch entry point of detection. `hits` are that
+ * actor's requests, taken in time order (ts, then id; re-sorted if not). Each rule is evaluated on
+ * its own: its per-request `match` selects requests, then its aggregate (if any) decides. The exact
+ * semantics of every step are in data/rules/README.md ("Aggregates: exact semantics").
  */
 export function detectActor(hits: readonly Hit[], rules: readonly Rule[], facts: ActorFacts = {}): SignatureHit[] {
   const sorted = isSorted(hits) ? hits : [...hits].sort((a, b) => a.ts - b.ts || a.id - b.id);
@@ -28,7 +30,11 @@ export function detectActor(hits: readonly Hit[], rules: readonly Rule[], facts:
 }
 
 function isSorted(hits: readonly Hit[]): boolean {
-  for (let i = 1; i < hits.length; i++) if (hits[i]!.ts < hits[i - 1]!.ts) return false;
+  for (let i = 1; i < hits.length; i++) {
+    const a = hits[i - 1]!;
+    const b = hits[i]!;
+    if (b.ts < a.ts || (b.ts === a.ts && b.id < a.id)) return false;
+  }
   return true;
 }
 
@@ -62,6 +68,10 @@ export function evidenceFor(rule: Rule, all: readonly RequestView[]): Hit[] | nu
   if (agg.min_distinct_uas !== undefined) {
     const distinct = new Set(ev.map((v) => v.ua));
     if (distinct.size < agg.min_distinct_uas) return null;
+  }
+  if (agg.min_distinct_queries !== undefined) {
+    const distinct = new Set(ev.map((v) => v.query));
+    if (distinct.size < agg.min_distinct_queries) return null;
   }
   return ev.map((v) => v.hit);
 }

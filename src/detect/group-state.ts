@@ -74,14 +74,16 @@ export abstract class ListState extends GroupState {
   list: number[] | null = null;
   paths: number[] | null = null;
   uas: number[] | null = null;
+  queries: number[] | null = null;
 
-  addEvidence(ts: number, id: number, loc: number, pathHash: number, uaHash: number): void {
+  addEvidence(ts: number, id: number, loc: number, pathHash: number, uaHash: number, queryHash: number): void {
     this.count++;
     if (ts < this.firstTs) this.firstTs = ts;
     if (ts > this.lastTs) this.lastTs = ts;
     const g = this.g;
     if (g.maxPaths > 0) this.paths = addDistinct(this.paths, pathHash, g.maxPaths);
     if (g.maxUas > 0) this.uas = addDistinct(this.uas, uaHash, g.maxUas);
+    if (g.maxQueries > 0) this.queries = addDistinct(this.queries, queryHash, g.maxQueries);
     const l = this.list;
     if (l === null) { this.list = [ts, id, loc]; return; }
     const n = l.length;
@@ -99,7 +101,7 @@ export abstract class ListState extends GroupState {
 
   /** E when the thresholds hold. */
   listEvidence(agg: AggregateSpec): Evidence | null {
-    if (!passes(agg, this.count, this.paths, this.uas)) return null;
+    if (!passes(agg, this.count, this.paths, this.uas, this.queries)) return null;
     const ids: number[] = [];
     const l = this.list ?? [];
     for (let i = 1; i < l.length; i += 3) ids.push(l[i]!);
@@ -123,6 +125,7 @@ export abstract class ListState extends GroupState {
     }
     writeHashes(w, this.paths);
     writeHashes(w, this.uas);
+    writeHashes(w, this.queries);
   }
 
   readList(r: StateReader, base: number): void {
@@ -137,14 +140,16 @@ export abstract class ListState extends GroupState {
     }
     this.paths = readHashes(r);
     this.uas = readHashes(r);
+    this.queries = readHashes(r);
   }
 }
 
-/** The thresholds every aggregate applies to E last (min_count, min_distinct_paths, min_distinct_uas). */
-export function passes(agg: AggregateSpec, count: number, paths: readonly number[] | null, uas: readonly number[] | null): boolean {
+/** The thresholds every aggregate applies to E last (min_count, min_distinct_paths / _uas / _queries). */
+export function passes(agg: AggregateSpec, count: number, paths: readonly number[] | null, uas: readonly number[] | null, queries: readonly number[] | null): boolean {
   if (count < (agg.min_count ?? 1)) return false;
   if (agg.min_distinct_paths !== undefined && (paths?.length ?? 0) < agg.min_distinct_paths) return false;
   if (agg.min_distinct_uas !== undefined && (uas?.length ?? 0) < agg.min_distinct_uas) return false;
+  if (agg.min_distinct_queries !== undefined && (queries?.length ?? 0) < agg.min_distinct_queries) return false;
   return true;
 }
 

@@ -9,7 +9,8 @@ import { pathListOf } from './path-list.ts';
 
 /**
  * The part of a request a leaf reads. `target` is the view's path, query and target (all derived from
- * hit.target); `line` is the protocol field (and, for junk request lines, what the log kept of them).
+ * hit.target); `line` is the protocol field and the view's `rest` (protocol, virtual host and, for
+ * junk request lines, what the log kept of them).
  */
 export type FieldGroup = 'target' | 'ua' | 'referer' | 'line' | 'method' | 'status' | 'tag';
 
@@ -67,11 +68,19 @@ export function matcherTree(m: RequestMatcher, ctx: TreeContext, prefix = 'match
     const re = regexOf(m.query_regex, `${prefix}.query_regex`);
     leaf('query_regex', part('target', `query_regex ${m.query_regex}`, (v) => v.query !== '' && re.test(v.query)));
   }
+  // the fields anywhere_* search (request-view.ts anywhereFields): target, user agent, referer, rest
   if (m.anywhere_in_list !== undefined) {
     const has = substringAny(ctx.list(m.anywhere_in_list));
     const k = `anywhere_in_list ${m.anywhere_in_list}`;
-    leaf(`anywhere_in_list(${m.anywhere_in_list})`,
-      part('target', k, (v) => has(v.target)), part('ua', k, (v) => has(v.ua)), part('referer', k, (v) => has(v.referer)));
+    leaf(`anywhere_in_list(${m.anywhere_in_list})`, part('target', k, (v) => has(v.target)), part('ua', k, (v) => has(v.ua)),
+      part('referer', k, (v) => has(v.referer)), part('line', k, (v) => has(v.rest)));
+  }
+  if (m.anywhere_regex !== undefined) {
+    const re = regexOf(m.anywhere_regex, `${prefix}.anywhere_regex`);
+    const k = `anywhere_regex ${m.anywhere_regex}`;
+    const test = (f: string) => f !== '' && re.test(f);
+    leaf('anywhere_regex', part('target', k, (v) => test(v.target)), part('ua', k, (v) => test(v.ua)),
+      part('referer', k, (v) => test(v.referer)), part('line', k, (v) => test(v.rest)));
   }
   if (m.ua_in_list !== undefined) {
     const has = substringAny(ctx.list(m.ua_in_list));

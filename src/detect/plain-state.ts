@@ -7,7 +7,7 @@ export class PlainState extends ListState {
   override add(s: Seen): void {
     const h = s.hit;
     if (h.ts > this.lastMTs) this.lastMTs = h.ts;
-    this.addEvidence(h.ts, h.id, s.loc, s.t.pathHash, s.u.matchHash);
+    this.addEvidence(h.ts, h.id, s.loc, s.t.pathHash, s.u.matchHash, s.t.queryHash);
   }
 
   evidence(agg: AggregateSpec): Evidence | null {

@@ -22,7 +22,7 @@ export class RatioState extends ListState {
     if (h.ts > this.lastMTs) this.lastMTs = h.ts;
     if ((s.t.ignore & this.g.ratio!.ignoreBit) !== 0) { this.ignored++; return; }
     this.counted++;
-    if (this.g.ratio!.status.has(h.status)) this.addEvidence(h.ts, h.id, s.loc, s.t.pathHash, s.u.matchHash);
+    if (this.g.ratio!.status.has(h.status)) this.addEvidence(h.ts, h.id, s.loc, s.t.pathHash, s.u.matchHash, s.t.queryHash);
   }
 
   evidence(agg: AggregateSpec, requests: number): Evidence | null {

@@ -1,10 +1,10 @@
 import type { AggregateSpec } from './rule-schema.ts';
 import { ListState, type Cite, type EncodeContext, type Evidence } from './group-state.ts';
-import { EV_ID, EV_LOC, EV_PATH, EV_STATUS, EV_TS, EV_UA } from './reorder-buffer.ts';
+import { EV_ID, EV_LOC, EV_PATH, EV_QUERY, EV_STATUS, EV_TS, EV_UA } from './reorder-buffer.ts';
 import type { StateReader, StateWriter } from './state-codec.ts';
 
 /** The latest redirect seen on one normal path (known by its hash). */
-interface Remembered { pathHash: number; ts: number; id: number; loc: number; uaHash: number; inE: boolean }
+interface Remembered { pathHash: number; ts: number; id: number; loc: number; uaHash: number; queryHash: number; inE: boolean }
 
 /**
  * redirect_then_404: for each normal path the latest redirected request is remembered; a 404 on the
@@ -27,16 +27,16 @@ export class RedirectState extends ListState {
       const i = seen.findIndex((x) => x.pathHash === path);
       if (i >= 0) seen.splice(i, 1);
       else if (seen.length >= 8) seen = seen.filter((x) => ts - x.ts <= spec.withinMs);
-      seen.push({ pathHash: path, ts, id: e[at + EV_ID]!, loc: e[at + EV_LOC]!, uaHash: e[at + EV_UA]!, inE: false });
+      seen.push({ pathHash: path, ts, id: e[at + EV_ID]!, loc: e[at + EV_LOC]!, uaHash: e[at + EV_UA]!, queryHash: e[at + EV_QUERY]!, inE: false });
       this.seen = seen;
     } else if (status === 404 && this.seen) {
       const r = this.seen.find((x) => x.pathHash === path);
       if (!r || ts - r.ts > spec.withinMs) return;
       if (!r.inE) {
         r.inE = true;
-        this.addEvidence(r.ts, r.id, r.loc, r.pathHash, r.uaHash);
+        this.addEvidence(r.ts, r.id, r.loc, r.pathHash, r.uaHash, r.queryHash);
       }
-      this.addEvidence(ts, e[at + EV_ID]!, e[at + EV_LOC]!, path, e[at + EV_UA]!);
+      this.addEvidence(ts, e[at + EV_ID]!, e[at + EV_LOC]!, path, e[at + EV_UA]!, e[at + EV_QUERY]!);
     }
   }
 
@@ -64,6 +64,7 @@ export class RedirectState extends ListState {
       w.time(r.ts, c.base);
       w.uint(r.id);
       w.f64(r.uaHash);
+      w.f64(r.queryHash);
       w.uint(r.inE ? 1 : 0);
     }
   }
@@ -78,8 +79,9 @@ export class RedirectState extends ListState {
       const ts = r.time(base);
       const id = r.uint();
       const uaHash = r.f64();
+      const queryHash = r.f64();
       const inE = r.uint() === 1;
-      this.seen!.push({ pathHash, ts, id, loc: -1, uaHash, inE });
+      this.seen!.push({ pathHash, ts, id, loc: -1, uaHash, queryHash, inE });
     }
   }
 }

@@ -8,8 +8,8 @@
 // Events are fixed-size runs of numbers (EVENT_SIZE), grouped by second: a push is an array append,
 // nothing is allocated per event, and the collector never has to trace them.
 
-/** [actor, group, ts, id, loc, pathHash, uaHash, status] */
-export const EVENT_SIZE = 8;
+/** [actor, group, ts, id, loc, pathHash, uaHash, status, queryHash] */
+export const EVENT_SIZE = 9;
 export const EV_ACTOR = 0;
 export const EV_GROUP = 1;
 export const EV_TS = 2;
@@ -18,6 +18,7 @@ export const EV_LOC = 4;
 export const EV_PATH = 5;
 export const EV_UA = 6;
 export const EV_STATUS = 7;
+export const EV_QUERY = 8;
 
 export type EventSink = (e: readonly number[], at: number) => void;
 
@@ -53,11 +54,11 @@ export class ReorderBuffer {
     }
   }
 
-  push(actor: number, group: number, ts: number, id: number, loc: number, pathHash: number, uaHash: number, status: number): void {
+  push(actor: number, group: number, ts: number, id: number, loc: number, pathHash: number, uaHash: number, status: number, queryHash: number): void {
     const sec = Math.floor(ts / 1000);
     if (sec <= this.#released) {
       const e = this.#one;
-      e[0] = actor; e[1] = group; e[2] = ts; e[3] = id; e[4] = loc; e[5] = pathHash; e[6] = uaHash; e[7] = status;
+      e[0] = actor; e[1] = group; e[2] = ts; e[3] = id; e[4] = loc; e[5] = pathHash; e[6] = uaHash; e[7] = status; e[8] = queryHash;
       this.release(e, 0);
       return;
     }
@@ -72,7 +73,7 @@ export class ReorderBuffer {
       this.#lastSec = sec;
       this.#lastBucket = b;
     }
-    b.push(actor, group, ts, id, loc, pathHash, uaHash, status);
+    b.push(actor, group, ts, id, loc, pathHash, uaHash, status, queryHash);
     this.#held++;
   }
 

@@ -1,7 +1,7 @@
 import type { Hit } from '../core/types.ts';
 import { claimedCrawler, type CrawlerDef } from './crawler-claim.ts';
 import { evaluateTree, leavesOf, type FieldGroup, type LeafPart } from './matcher-tree.ts';
-import { matchText, normalPath, targetFields, type RequestView } from './request-view.ts';
+import { matchText, normalPath, restOf, targetFields, type RequestView } from './request-view.ts';
 import type { StateGroup } from './state-groups.ts';
 import { hash53 } from './string-hash.ts';
 
@@ -22,6 +22,8 @@ export interface TargetClass {
   /** The path as "the same resource" (redirect→404 pairs, distinct paths) and its hash. */
   normalPath: string;
   pathHash: number;
+  /** Hash of the decoded, lower-cased query (min_distinct_queries counts these). */
+  queryHash: number;
   /** The ignoreBit of every ratio group that leaves this path out of both sides. */
   ignore: number;
 }
@@ -52,7 +54,7 @@ const EMPTY_HIT: Hit = {
 };
 
 function viewWith(fields: Partial<RequestView>, hit: Partial<Hit> = {}): RequestView {
-  return { hit: { ...EMPTY_HIT, ...hit }, path: '', query: '', target: '', ua: '', referer: '', ...fields };
+  return { hit: { ...EMPTY_HIT, ...hit }, path: '', query: '', target: '', ua: '', referer: '', rest: '', ...fields };
 }
 
 /** One field's distinct leaf parts and the answer patterns seen so far. */
@@ -123,7 +125,7 @@ export class RequestClassifier {
       let ignore = 0;
       for (const g of this.#ignoring) if (g.ratio!.ignore!.matches(f.path)) ignore |= g.ratio!.ignoreBit;
       const np = normalPath(f.path);
-      c = { pat: this.#atoms.get('target')!.classify(viewWith(f)), text: detach(target), normalPath: detach(np), pathHash: hash53(np), ignore };
+      c = { pat: this.#atoms.get('target')!.classify(viewWith(f)), text: detach(target), normalPath: detach(np), pathHash: hash53(np), queryHash: hash53(f.query), ignore };
       remember(this.#targets, target, c);
     }
     return c;
@@ -156,7 +158,8 @@ export class RequestClassifier {
     const lineKey = hit.host === '' && hit.tag === null ? hit.protocol : `${hit.protocol}\u0000${hit.host}\u0000${hit.tag ?? ''}\u0000${hit.tag ? hit.raw : ''}`;
     let l = this.#lines.get(lineKey);
     if (l === undefined) {
-      l = this.#atoms.get('line')!.classify(viewWith({}, { protocol: hit.protocol, host: hit.host, tag: hit.tag, raw: hit.tag ? hit.raw : '' }));
+      const fields = { protocol: hit.protocol, host: hit.host, tag: hit.tag, raw: hit.tag ? hit.raw : '' };
+      l = this.#atoms.get('line')!.classify(viewWith({ rest: restOf(fields) }, fields));
       remember(this.#lines, lineKey, l);
     }
     let m = this.#methods.get(hit.method);

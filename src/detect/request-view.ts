@@ -15,6 +15,12 @@ export interface RequestView {
   target: string;
   ua: string;
   referer: string;
+  /**
+   * Everything else the log recorded about the request, decoded and lower-cased, joined by newlines:
+   * the protocol field, the virtual host (formats that log it) and, for request lines that were not
+   * HTTP, the raw line as sent (a bare "${jndi:…}" request line is one of those).
+   */
+  rest: string;
 }
 
 const PCT = /%([0-9a-f]{2})/gi;
@@ -30,7 +36,7 @@ export function decodeForMatch(s: string): string {
 
 export function viewOf(hit: Hit): RequestView {
   const t = targetFields(hit.target);
-  return { hit, path: t.path, query: t.query, target: t.target, ua: matchText(hit.ua), referer: matchText(hit.referer) };
+  return { hit, path: t.path, query: t.query, target: t.target, ua: matchText(hit.ua), referer: matchText(hit.referer), rest: restOf(hit) };
 }
 
 /** The decoded, lower-cased form of one free-text field (user agent, referer) as matchers see it. */
@@ -51,6 +57,22 @@ export function targetFields(target: string): Pick<RequestView, 'path' | 'query'
     query: decodeForMatch(rawQuery.replace(/\+/g, ' ')).toLowerCase(),
     target: decodeForMatch(raw).toLowerCase(),
   };
+}
+
+/** The `rest` field: a function of the protocol, virtual host, tag and raw line alone (callers may cache it). */
+export function restOf(hit: Pick<Hit, 'protocol' | 'host' | 'tag' | 'raw'>): string {
+  const parts = [hit.protocol, hit.host, hit.tag ? unescapeLogged(hit.raw) : ''].filter((p) => p !== '');
+  return parts.length === 0 ? '' : decodeForMatch(parts.join('\n')).toLowerCase();
+}
+
+/** A raw request line keeps the log's own escapes (\x16, \"): undo them so "\x24{jndi:" reads as "${jndi:". */
+function unescapeLogged(raw: string): string {
+  return raw.includes('\\') ? raw.replace(/\\x([0-9a-f]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(["\\])/g, '$1') : raw;
+}
+
+/** Every field the `anywhere_*` matchers search, in a fixed order. */
+export function anywhereFields(v: RequestView): readonly string[] {
+  return [v.target, v.ua, v.referer, v.rest];
 }
 
 /** The path as "the same resource": no trailing slashes (but "/" stays "/"). */

@@ -11,6 +11,7 @@ export interface RequestMatcher {
   query_in_list?: string | undefined;
   query_regex?: string | undefined;
   anywhere_in_list?: string | undefined;
+  anywhere_regex?: string | undefined;
   ua_in_list?: string | undefined;
   ua_regex?: string | undefined;
   ua_empty?: boolean | undefined;
@@ -32,8 +33,13 @@ export const requestMatcherSchema: z.ZodType<RequestMatcher> = z.lazy(() =>
     /** Decoded query string contains an entry of the list (case-insensitive substring). */
     query_in_list: listName.optional(),
     query_regex: z.string().min(1).optional(),
-    /** Target, user agent or referer contains an entry of the list (case-insensitive substring). */
+    /**
+     * Any logged field of the request — target, user agent, referer, protocol, virtual host, or the raw
+     * line of a non-HTTP request — contains an entry of the list (case-insensitive substring).
+     */
     anywhere_in_list: listName.optional(),
+    /** Case-insensitive regex on each of the `anywhere_in_list` fields. */
+    anywhere_regex: z.string().min(1).optional(),
     /** User agent contains an entry of the list (case-insensitive substring). */
     ua_in_list: listName.optional(),
     ua_regex: z.string().min(1).optional(),
@@ -42,7 +48,7 @@ export const requestMatcherSchema: z.ZodType<RequestMatcher> = z.lazy(() =>
     referer_regex: z.string().min(1).optional(),
     /** Case-insensitive regex on the protocol of the request line, e.g. HTTP/1.1. */
     protocol_regex: z.string().min(1).optional(),
-    method_in: z.array(z.string().regex(/^[A-Z]{1,20}$/)).min(1).optional(),
+    method_in: z.array(z.string().regex(/^[A-Z][A-Z_-]{0,23}$/, 'an upper-case HTTP method such as CONNECT or SSTP_DUPLEX_POST')).min(1).optional(),
     status_in: z.array(z.int().min(100).max(999)).min(1).optional(),
     tag_in: z.array(z.enum(['tls-handshake', 'rdp-probe', 'binary', 'no-request', 'empty-request', 'malformed-request'])).min(1).optional(),
     /** At least one of these matchers holds. */
@@ -59,6 +65,8 @@ export const aggregateSchema = z.strictObject({
   min_distinct_paths: z.int().min(2).optional(),
   /** At least this many distinct user agents among the matching requests (user agent changing). */
   min_distinct_uas: z.int().min(2).optional(),
+  /** At least this many distinct queries (decoded, lower-cased) among the matching requests (?author=1…5). */
+  min_distinct_queries: z.int().min(2).optional(),
   /** Share of the actor's requests (matching `match` when given) that answered `status`. */
   ratio: z.strictObject({
     status: z.array(z.int().min(100).max(999)).min(1),

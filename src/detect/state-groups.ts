@@ -15,9 +15,10 @@ export interface StateGroup {
   tree: MatcherNode | null;
   /** Member rules, in rule order. */
   rules: Rule[];
-  /** Distinct normal paths / user agents of E worth remembering: the highest threshold of a member (0: none). */
+  /** Distinct normal paths / user agents / queries of E worth remembering: the highest threshold of a member (0: none). */
   maxPaths: number;
   maxUas: number;
+  maxQueries: number;
   /** `ignoreBit`: this group's bit in TargetClass.ignore (0 when nothing is ignored). */
   ratio: { status: ReadonlySet<number>; ignore: PathList | null; ignoreBit: number } | null;
   /** `minCount`: the smallest `count` of a member; a smaller window can never fire, so its evidence is not kept. */
@@ -50,7 +51,7 @@ export function groupRules(rules: readonly Rule[]): RuleGroups {
     let g = byKey.get(key);
     if (!g) {
       g = {
-        index: groups.length, kind, tree: r.tree, rules: [], maxPaths: 0, maxUas: 0,
+        index: groups.length, kind, tree: r.tree, rules: [], maxPaths: 0, maxUas: 0, maxQueries: 0,
         ratio: a.ratio ? { status: new Set(a.ratio.status), ignore: r.ratioIgnore, ignoreBit: r.ratioIgnore ? 1 << ignoreSlots++ : 0 } : null,
         burst: a.burst ? { windowMs: a.burst.windowSeconds * 1000, minCount: a.burst.count } : null,
         redirect: a.redirect_then_404 ? { redirect: new Set(a.redirect_then_404.redirect), withinMs: a.redirect_then_404.withinSeconds * 1000 } : null,
@@ -62,6 +63,7 @@ export function groupRules(rules: readonly Rule[]): RuleGroups {
     g.rules.push(r);
     g.maxPaths = Math.max(g.maxPaths, a.min_distinct_paths ?? 0);
     g.maxUas = Math.max(g.maxUas, a.min_distinct_uas ?? 0);
+    g.maxQueries = Math.max(g.maxQueries, a.min_distinct_queries ?? 0);
     if (g.burst && a.burst) g.burst.minCount = Math.min(g.burst.minCount, a.burst.count);
     groupOfRule.push(g.index);
   }

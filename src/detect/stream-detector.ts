@@ -9,14 +9,14 @@ import type { GroupState, Seen } from './group-state.ts';
 import { PlainState } from './plain-state.ts';
 import { RatioState } from './ratio-state.ts';
 import { RedirectState } from './redirect-state.ts';
-import { EV_GROUP, EV_ID, EV_LOC, EV_PATH, EV_STATUS, EV_TS, EV_UA, EVENT_SIZE, ReorderBuffer } from './reorder-buffer.ts';
+import { EV_GROUP, EV_ID, EV_LOC, EV_PATH, EV_QUERY, EV_STATUS, EV_TS, EV_UA, EVENT_SIZE, ReorderBuffer } from './reorder-buffer.ts';
 import { detach, RequestClassifier } from './request-classes.ts';
 import { groupRules, retentionMs, type StateGroup } from './state-groups.ts';
 import { StateReader, StateWriter } from './state-codec.ts';
 import { hash53 } from './string-hash.ts';
 import { ByteArena } from './byte-arena.ts';
 import { evaluateTree } from './matcher-tree.ts';
-import { targetFields, matchText } from './request-view.ts';
+import { targetFields, matchText, restOf } from './request-view.ts';
 
 // Streaming detection: each request updates its actor's state as it is read, so no request has to be
 // stored to be detected. The signatures are exactly those detectActor (the batch reference) finds on
@@ -30,7 +30,7 @@ import { targetFields, matchText } from './request-view.ts';
 // Memory stays flat: requests are not kept (states remember (time, id, where it was read)), and when
 // many actors are held, the quiet ones are frozen into their byte form in one arena.
 
-const STATE_VERSION = 3;
+const STATE_VERSION = 4;
 /** An actor may be frozen after this long (log time) without a request, or longer if a window is longer. */
 const FREEZE_AFTER_MS = 600_000;
 /** Actors kept as objects before quiet ones are frozen (about 1 KB each; frozen, about 100 bytes). */
@@ -261,7 +261,7 @@ export class StreamDetector {
     const p = a.pending;
     a.pending = NO_EVENTS;
     for (let i = 0; i < p.length; i += EVENT_SIZE) {
-      this.#buffer.push(a.index, p[i + EV_GROUP]!, p[i + EV_TS]!, p[i + EV_ID]!, -1, p[i + EV_PATH]!, p[i + EV_UA]!, p[i + EV_STATUS]!);
+      this.#buffer.push(a.index, p[i + EV_GROUP]!, p[i + EV_TS]!, p[i + EV_ID]!, -1, p[i + EV_PATH]!, p[i + EV_UA]!, p[i + EV_STATUS]!, p[i + EV_QUERY]!);
     }
   }
 
@@ -288,7 +288,7 @@ export class StreamDetector {
       const g = groups[gi]!;
       if (g.kind === 'burst' || g.kind === 'redirect') {
         if (g.kind === 'redirect' && hit.status !== 404 && !g.redirect!.redirect.has(hit.status)) continue;
-        this.#buffer.push(a.index, gi, ts, hit.id, loc, t.pathHash, u.matchHash, hit.status);
+        this.#buffer.push(a.index, gi, ts, hit.id, loc, t.pathHash, u.matchHash, hit.status, t.queryHash);
         continue;
       }
       let st = stateOf(a, gi);
@@ -606,6 +606,7 @@ export class StreamDetector {
       w.f64(p[i + EV_PATH]!);
       w.f64(p[i + EV_UA]!);
       w.uint(p[i + EV_STATUS]!);
+      w.f64(p[i + EV_QUERY]!);
     }
   }
 
@@ -637,7 +638,8 @@ export class StreamDetector {
       const path = r.f64();
       const ua = r.f64();
       const status = r.uint();
-      if (gi !== undefined) pending.push(index, gi, ts, id, -1, path, ua, status);
+      const query = r.f64();
+      if (gi !== undefined) pending.push(index, gi, ts, id, -1, path, ua, status, query);
     }
     if (pending.length) a.pending = pending;
     return a;
@@ -685,7 +687,7 @@ function groupIdentity(g: StateGroup): number {
   const r = g.rules[0]!;
   const a = r.aggregate ?? {};
   return hash53(JSON.stringify([g.kind, r.match ?? null, a.ratio ? [a.ratio.status, a.ratio.ignore_list, a.ratio.ignore_path_regex] : null,
-    a.burst?.windowSeconds ?? null, a.redirect_then_404 ?? null, g.maxPaths, g.maxUas]));
+    a.burst?.windowSeconds ?? null, a.redirect_then_404 ?? null, g.maxPaths, g.maxUas, g.maxQueries]));
 }
 
 const ORDINARY: Partial<Hit>[] = [
@@ -699,7 +701,7 @@ function isDense(g: StateGroup): boolean {
   if (!g.tree) return true;
   return ORDINARY.some((o) => {
     const hit: Hit = { id: 0, ip: '', ts: 0, method: 'GET', target: '/', protocol: 'HTTP/1.1', status: 200, bytes: 0, referer: '', ua: BROWSER, host: '', tag: null, raw: '', badUtf8: false, ...o };
-    const v = { hit, ...targetFields(hit.target), ua: matchText(hit.ua), referer: '' };
+    const v = { hit, ...targetFields(hit.target), ua: matchText(hit.ua), referer: '', rest: restOf(hit) };
     return evaluateTree(g.tree!, (p) => p.test(v));
   });
 }

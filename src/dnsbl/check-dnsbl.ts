@@ -3,7 +3,7 @@ import type { DnsblResult } from '../core/types.ts';
 import { createDnsClient, type DnsClient, type DnsOutcome } from '../dns/dns-client.ts';
 import { interpretAnswer, type Verdict } from './interpret-answer.ts';
 import { dnsblQueryName } from './query-name.ts';
-import { runLimited } from './run-limited.ts';
+import { runLimited, runLimitedByKey } from './run-limited.ts';
 import { queryZoneOf } from './query-zone.ts';
 import { loadZones, selectZones, type Zone } from './zones.ts';
 
@@ -41,15 +41,23 @@ export interface DnsblRunStats {
 
 const RETRIES = 1;
 const DEFAULT_BREAKER = 8;
+// A zone that drops this share of first attempts (after enough queries to tell) is too unreliable
+// to wait for: each drop costs two deadlines of a pool slot.
+const FLAKY_SHARE = 0.25;
+const FLAKY_MIN_QUERIES = 64;
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+const isTimeout = (o: DnsOutcome) => 'error' in o && o.error === 'timeout';
+
 /** A query with one retry after a short backoff, only when the first attempt timed out and the zone still answers. */
-async function queryWithRetry(client: DnsClient, name: string, timeoutMs: number, stillWanted: () => boolean = () => true): Promise<DnsOutcome> {
+async function queryWithRetry(client: DnsClient, name: string, timeoutMs: number, stillWanted: () => boolean = () => true,
+  onFirstTimeout: () => void = () => {}): Promise<DnsOutcome> {
   let outcome = await client.queryA(name);
-  for (let attempt = 1; attempt <= RETRIES && 'error' in outcome && outcome.error === 'timeout' && stillWanted(); attempt++) {
+  if (isTimeout(outcome)) onFirstTimeout();
+  for (let attempt = 1; attempt <= RETRIES && isTimeout(outcome) && stillWanted(); attempt++) {
     await sleep(Math.min(250, Math.floor(timeoutMs / 4)) * attempt);
     outcome = await client.queryA(name);
   }
@@ -61,7 +69,7 @@ function judgeProbes(zone: Zone, listed: DnsOutcome, clean: DnsOutcome): ZoneHea
   const l = interpretAnswer(listed, zone);
   const c = interpretAnswer(clean, zone);
   if (l.status === 'error') return { zone: zone.zone, ok: false, detail: `test point 127.0.0.2: ${l.meaning}` };
-  if (l.status !== 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.2 is not listed (zone empty or gone)' };
+  if (l.status !== 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.2 is not listed: the zone is empty or gone, or this resolver cannot reach it' };
   if (c.status === 'listed') return { zone: zone.zone, ok: false, detail: 'test point 127.0.0.1 is listed: the zone lists everything (wildcard or dead zone)' };
   if (c.status === 'error') return { zone: zone.zone, ok: false, detail: `test point 127.0.0.1: ${c.meaning}` };
   return { zone: zone.zone, ok: true, detail: 'test points answer as RFC 5782 requires' };
@@ -101,13 +109,14 @@ export async function checkDnsbl(
   for (const h of health) if (!h.ok) broken.set(h.zone, h.detail);
   // zones that stopped answering: their unsent queries are "not checked", answers already in stay valid
   const silent = new Map<string, string>();
-  const tally = new Map<string, { timeouts: number; answered: number }>(zones.map((z) => [z.zone, { timeouts: 0, answered: 0 }]));
+  const tally = new Map<string, { timeouts: number; answered: number; sent: number; firstTimeouts: number }>(
+    zones.map((z) => [z.zone, { timeouts: 0, answered: 0, sent: 0, firstTimeouts: 0 }]));
   const started = Date.now();
   const overBudget = () => opts.budgetMs !== undefined && Date.now() - started >= opts.budgetMs;
 
   type Slot = { ip: string; zone: Zone; result: DnsblResult };
   const slots: Slot[] = [];
-  const tasks: (() => Promise<void>)[] = [];
+  const tasks: { key: string; run: () => Promise<void> }[] = [];
   const results = new Map<string, DnsblResult[]>();
 
   for (const ip of ips) {
@@ -126,7 +135,7 @@ export async function checkDnsbl(
         continue;
       }
       slots.push({ ip, zone, result });
-      tasks.push(async () => {
+      tasks.push({ key: zone.zone, run: async () => {
         // a zone that broke or fell silent while this query waited in line is not asked again
         if (broken.has(zone.zone)) return;
         const why = silent.get(zone.zone) ?? (overBudget() ? 'the run\'s DNSBL time budget ran out' : undefined);
@@ -136,21 +145,27 @@ export async function checkDnsbl(
           return;
         }
         stats.queries++;
+        const t = tally.get(zone.zone)!;
+        t.sent++;
         const name = dnsblQueryName(canonical, queryZoneOf(zone, opts.spamhausDqsKey));
-        const outcome = await queryWithRetry(dns, name, opts.timeoutMs, () => !silent.has(zone.zone) && !broken.has(zone.zone));
+        const outcome = await queryWithRetry(dns, name, opts.timeoutMs, () => !silent.has(zone.zone) && !broken.has(zone.zone), () => { t.firstTimeouts++; });
         const v = interpretAnswer(outcome, zone);
         applyVerdict(result, v, now());
-        const t = tally.get(zone.zone)!;
-        if ('error' in outcome && outcome.error === 'timeout') t.timeouts++;
+        if (isTimeout(outcome)) t.timeouts++;
         else t.answered++;
-        if (t.timeouts >= breakerAt && t.timeouts >= t.answered && !silent.has(zone.zone)) {
-          silent.set(zone.zone, `zone stopped answering this run (${t.timeouts} queries timed out, ${t.answered} answered)`);
+        if (!silent.has(zone.zone)) {
+          if (t.timeouts >= breakerAt && t.timeouts >= t.answered) {
+            silent.set(zone.zone, `zone stopped answering this run (${t.timeouts} queries timed out, ${t.answered} answered)`);
+          } else if (t.sent >= FLAKY_MIN_QUERIES && t.firstTimeouts >= FLAKY_SHARE * t.sent) {
+            silent.set(zone.zone, `zone too unreliable this run (${t.firstTimeouts} of ${t.sent} queries got no answer at first)`);
+          }
         }
         if (v.status === 'error' && v.breaksZone && !broken.has(zone.zone)) broken.set(zone.zone, v.meaning);
-      });
+      } });
     }
   }
-  await runLimited(tasks, limit);
+  // each zone holds at most its share of the pool, so a slow zone cannot starve the others
+  await runLimitedByKey(tasks, limit, Math.ceil(limit / Math.max(1, zones.length)));
 
   for (const slot of slots) {
     const why = broken.get(slot.zone.zone);

@@ -27,10 +27,37 @@ export interface SiteMeta {
   siteName: string;
   geoSources: GeoSource[];
   zoneHealth: ZoneHealth[];
+  /** Optional meta key `dnsbl_policy`: how DNSBL listings count (null when the snapshot does not say). */
+  dnsblPolicy: DnsblPolicy | null;
   /** Optional meta key `redact_hosts` (JSON array): the operator's hosts, removed from user agents and referers. */
   redactHosts: string[];
   /** Optional meta key `data_licence`: the licence of the published lists and reports. */
   licence: string;
+  /** Meta key `site_contact`: where owners ask for a review; null when the snapshot does not say. */
+  contact: string | null;
+  /** Meta key `expired_grace_days`: how long an expired page stays (noindex) before it is removed. */
+  expiredGraceDays: number | null;
+}
+
+/**
+ * What report, country and network pages may know of the site: the meta without the run's clock
+ * (generatedAt, asOf) and zone health, which change every night. Those pages are reused from the
+ * previous build while their own data is unchanged, so they must not show what changes nightly.
+ */
+export type PageMeta = Pick<SiteMeta, 'schemaVersion' | 'publishThreshold' | 'halfLifeDays' | 'expiredGraceDays' | 'siteName' | 'geoSources' | 'redactHosts' | 'licence' | 'dnsblPolicy'>;
+
+export function pageMetaOf(m: SiteMeta): PageMeta {
+  return {
+    schemaVersion: m.schemaVersion, publishThreshold: m.publishThreshold, halfLifeDays: m.halfLifeDays, expiredGraceDays: m.expiredGraceDays, siteName: m.siteName,
+    geoSources: m.geoSources, redactHosts: m.redactHosts, licence: m.licence, dnsblPolicy: m.dnsblPolicy,
+  };
+}
+
+export interface DnsblPolicy {
+  /** Zones the nightly run queries. */
+  zones: string[];
+  pointsPerListing: number;
+  maxPoints: number;
 }
 
 export interface RunSummary {
@@ -61,7 +88,13 @@ export interface ActorSummary {
   requests: number;
   firstSeen: number;
   lastSeen: number;
+  /**
+   * The report's score: the capped sum of its signatures at the last offending request, plus the DNSBL
+   * points a published report counts (at most 100). Pages show this one: it changes only with the
+   * actor's evidence, so a page kept from the previous build is still right.
+   */
   score: number;
+  /** The verdict band of `score`. Today's score and verdict: SnapshotReader.todayScores(). */
   verdict: Verdict;
   country: string | null;
   countryName: string | null;
@@ -69,7 +102,13 @@ export interface ActorSummary {
   org: string | null;
   networkType: NetworkType;
   firstPublished: number | null;
+  /** `published`: listed today; `expired`: aged out, the page stays for a grace period with noindex. */
+  status: PageState;
+  /** Published and in the blocklists (research scanners are published but not blocklisted by default). */
+  inBlocklist: boolean;
 }
+
+export type PageState = 'published' | 'expired';
 
 /** One logged request shown as evidence: the redacted path only, never the raw target or host. */
 export interface EvidenceHit {
@@ -107,7 +146,8 @@ export interface DnsblRow {
   meaning: string;
   codes: string;
   abuse: boolean;
-  checkedAt: number;
+  /** When this outcome was first seen (a re-check with the same answer keeps it). */
+  since: number;
 }
 
 export interface ActorIp {
@@ -134,11 +174,35 @@ export interface ActorReport extends ActorSummary {
   abuse: AbuseContact | null;
   /** `actors.drops_below_at` when the pipeline wrote it: when the report ages out (null = never). */
   dropsBelowAt: number | null;
+  /** When the score fell below the publication threshold (expired pages only). */
+  expiredAt: number | null;
+  /** Why the address is treated as shared by many people (more evidence was needed), null when it is not. */
+  sharedReason: string | null;
+  /** Research scanner name when identified (published ranges or reverse DNS), null otherwise. */
+  scanner: string | null;
+  /** What the registry (RDAP) lookup said when no contact is shown. */
+  abuseLookup: AbuseLookup;
+  /** Whether /country/<cc>/ and /asn/<n>/ exist for this actor (they do only while the group has published actors). */
+  groupPages: { country: boolean; asn: boolean };
+  /** DNSBL points counted in `score` (score = rawScore + corroboration). */
+  corroboration: number;
+  /** Which lists gave the corroboration, null when none counted. */
+  corroborationReason: string | null;
 }
+
+/** `found`: a contact is shown; `none`: the registry names no abuse mailbox; `unknown`: not asked yet, or the lookup failed. */
+export type AbuseLookup = 'found' | 'none' | 'unknown';
 
 export interface AbuseContact {
   email: string;
   source: string | null;
+}
+
+/** One abuse mailbox of a network's page and the published addresses it answers for. */
+export interface NetworkAbuseContact {
+  email: string;
+  /** Published actors (worst first) whose RDAP network names this mailbox. */
+  actors: ActorSummary[];
 }
 
 /** Request counts behind the report's charts: per UTC day, per UTC hour of day, per status class. */
@@ -149,12 +213,16 @@ export interface Activity {
 }
 
 /** Other published actors near this one (same /24 or IPv6 /48; same ASN), capped lists. */
+/** A neighbour as a report lists it: its address and page, nothing that changes with its evidence. */
+export type NeighbourRef = Pick<ActorSummary, 'key' | 'slug'>;
+
 export interface Neighbours {
   prefix: string;
-  samePrefix: ActorSummary[];
-  sameAsn: ActorSummary[];
+  samePrefix: NeighbourRef[];
+  sameAsn: NeighbourRef[];
   samePrefixTotal: number;
-  sameAsnTotal: number;
+  /** More published addresses in the network than the nearest ones listed. */
+  sameAsnMore: boolean;
 }
 
 /** Why an actor is listed, for exports: rule ids and behaviour labels. */
@@ -167,6 +235,10 @@ export interface Reasons {
 export interface RemovedEntry {
   key: string;
   reason: string;
+  /** When it left the lists. */
+  at: number;
+  country: string | null;
+  asn: number | null;
 }
 
 export interface CountryGroup {

@@ -13,8 +13,10 @@ import type { Progress } from '../cli/progress.ts';
 import { ingestStage } from './stage-ingest.ts';
 import { writeDetection } from './write-detection.ts';
 import { enrichActors, checkCrawlers } from './stage-enrich.ts';
-import { decideAll } from './stage-publish.ts';
+import { applyCorroboration, decideAll } from './stage-publish.ts';
 import { dnsblStage } from './stage-dnsbl.ts';
+import { abuseStage } from './stage-abuse.ts';
+import { loadZones, selectZones } from '../dnsbl/zones.ts';
 import { pruneStates } from './stage-retention.ts';
 
 const DAY = 86_400_000;
@@ -26,6 +28,8 @@ export interface NightlyDeps {
   progress?: Progress;
   /** A DNS client for crawler checks and DNSBLs; default: one on the configured/system resolver. */
   dns?: DnsClient;
+  /** HTTP client for RDAP abuse contacts; default: the global fetch. */
+  fetch?: typeof globalThis.fetch;
 }
 
 export interface NightlySummary {
@@ -39,6 +43,10 @@ export interface NightlySummary {
   newlyPublished: number;
   expired: number;
   dnsbl: Record<string, number>;
+  /** RDAP abuse-contact lookups by outcome (found, no_contact, error, cached, none, deferred); empty when none ran. */
+  abuse?: Record<string, number>;
+  /** What the operator must hear about (e.g. a DNSBL zone unusable this run). */
+  warnings?: string[];
   stageMs: Record<string, number>;
   /** Highest resident memory seen while each stage ran, in MB (sampled every 50 ms and at the end). */
   stageRssMb: Record<string, number>;
@@ -105,12 +113,17 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
     const scored = await timed('score', () => writeDetection(db, parts, ingest.checkpoints, { runId, now: startedAt, paths, cfg }));
     // the actors whose rows were written this run (the others keep theirs and only decay)
     const touched = parts.flatMap((p) => p.outcomes.map((o) => o.key));
-    const geo = await timed('enrich-open', () => openGeo({ city: cfg.geo.city, asn: cfg.geo.asn }));
+    const geo = await timed('enrich-open', () => openGeo({ city: cfg.geo.city, asn: cfg.geo.asn, country: cfg.geo.country, torExitList: cfg.geo.torExitList }));
     await timed('enrich', () => enrichActors(db, touched, geo));
     const dns = cfg.offline ? null : (deps.dns ?? createDnsClient({ resolver: cfg.resolver, timeoutMs: cfg.dnsbl.timeoutMs }));
     await timed('crawlers', () => checkCrawlers(db, crawlers, dns));
-    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf, rules));
-    const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns)) : {};
+    const pub = await timed('publish-decision', () => decideAll(db, cfg, allowlist, asOf, { rules, runId }));
+    const warnings: string[] = [];
+    const dnsblCounts = dns ? await timed('dnsbl', () => dnsblStage(db, cfg, dns, { warn: (l) => { warnings.push(l); deps.log(l); } })) : {};
+    // fresh listings change the corroboration points of published actors (never who is published);
+    // offline runs keep the corroboration decideAll() took from the last lookups
+    if (dns) applyCorroboration(db);
+    const abuseCounts = cfg.offline || !cfg.rdap.enabled ? {} : await timed('abuse', () => abuseStage(db, cfg, { now: deps.now, fetch: deps.fetch, warn: (l) => { warnings.push(l); deps.log(l); } }));
     const released = await timed('retention', () => pruneStates(db, frontier - cfg.reorderSeconds * 1000 - cfg.windowDays * DAY));
 
     const finishedAt = deps.now();
@@ -126,7 +139,12 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       window_days: cfg.windowDays,
       site_name: cfg.site.name,
       site_url: cfg.site.url,
+      // the site shows these: where owners ask for a review, and how long an expired page stays
+      site_contact: cfg.site.contact,
+      expired_grace_days: cfg.expiredGraceDays,
       geo_sources: JSON.stringify(geo.sources()),
+      // the methodology page says how listings count; zones as resolved from the config (all-active expanded)
+      dnsbl_policy: JSON.stringify({ zones: selectZones(cfg.dnsbl.zones, loadZones()).map((z) => z.zone), pointsPerListing: cfg.dnsbl.pointsPerListing, maxPoints: cfg.dnsbl.maxPoints }),
       // the site redacts these from user agents and referers too
       redact_hosts: JSON.stringify(cfg.redact.hosts.map((h) => h.toLowerCase())),
     });
@@ -135,8 +153,9 @@ export async function runNightly(cfg: Config, deps: NightlyDeps): Promise<Nightl
       copy,
       summary: {
         runId, asOf, files: paths.length, lines: ingest.counts, actorsSeen, actorsScored: scored,
-        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, stageMs, stageRssMb, stageCpuMs,
-        threads: ingest.threads, lateLines: parts.reduce((n, p) => n + p.late, 0), stored: parts.reduce((n, p) => n + p.store.length, 0), released,
+        published: pub.published, newlyPublished: pub.newlyPublished, expired: pub.expired, dnsbl: dnsblCounts, abuse: abuseCounts, warnings,
+        stageMs, stageRssMb, stageCpuMs, threads: ingest.threads, lateLines: parts.reduce((n, p) => n + p.late, 0),
+        stored: parts.reduce((n, p) => n + p.store.length, 0), released,
       },
     };
   } catch (e) {

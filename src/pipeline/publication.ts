@@ -23,6 +23,8 @@ export interface PublicationInput {
 export interface PublicationRules {
   threshold: number;
   allowlist: BlockList;
+  /** The operator's own infrastructure (trusted proxies, CDN ranges): never published. */
+  operatorRanges?: BlockList;
   /** Shared addresses need threshold + this (default 0), unless a strong signal fired. */
   sharedExtraPoints?: number;
   /** Research scanners go into the blocklists too (default false). */
@@ -39,13 +41,15 @@ export interface PublicationDecision {
 
 /**
  * Scoring covers every client; publishing is a separate decision. Never published: private and
- * reserved space, the allowlist, verified crawlers, crawlers whose check has not completed. Shared
+ * reserved space, the allowlist, the operator's own proxies, verified crawlers, crawlers whose check
+ * has not completed. Shared
  * addresses need more evidence: threshold + sharedExtraPoints, or the threshold plus a strong signal.
  */
 export function decidePublication(a: PublicationInput, rules: PublicationRules): PublicationDecision {
   let excluded: string | null = null;
   if (isNonPublic(a.ip)) excluded = 'private, reserved or documentation address';
   else if (inList(rules.allowlist, a.ip)) excluded = "on the operator's allowlist";
+  else if (rules.operatorRanges && inList(rules.operatorRanges, a.ip)) excluded = "the operator's own proxy or CDN range";
   else if (a.crawler && a.crawlerCheck === 'verified') excluded = `verified ${a.crawler} crawler`;
   else if (a.crawler && a.crawlerCheck === 'unverified') excluded = `claims to be ${a.crawler}; verification pending`;
   let qualifies = a.score >= rules.threshold;

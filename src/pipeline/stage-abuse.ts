@@ -13,7 +13,14 @@ export interface AbuseStageDeps {
   now?: () => number;
   fetch?: typeof globalThis.fetch;
   bootstrap?: RdapBootstrap;
+  /** Wall clock for the run's budget (default Date.now). */
+  clock?: () => number;
+  /** Told when the registries stop answering and the rest of the lookups wait for the next run. */
+  warn?: (line: string) => void;
 }
+
+/** Failed requests in a row (no answer, or no connection) after which a run stops asking. */
+const UNREACHABLE_STREAK = 6;
 
 interface AbuseRow {
   network: string; family: number; start_ip: string; end_ip: string; handle: string | null; name: string | null;
@@ -74,11 +81,22 @@ export async function abuseStage(db: Db, cfg: Config, deps: AbuseStageDeps = {})
       VALUES (@network, @family, @start_ip, @end_ip, @handle, @name, @email, @server, @status, @detail, @fetched_at)
       ON CONFLICT(network) DO UPDATE SET handle=excluded.handle, name=excluded.name, email=excluded.email, server=excluded.server,
         status=excluded.status, detail=excluded.detail, fetched_at=excluded.fetched_at`);
+    // an offline machine or a black-holed registry must not cost a deadline per address: after a
+    // streak of unanswered requests, or past the run's budget, the rest waits for the next night
+    const clock = deps.clock ?? Date.now;
+    const started = clock();
+    let streak = 0;
+    let stopped: string | null = null;
     const lookup = async (key: string): Promise<void> => {
       const ip = ipOf(key);
       // a lookup that finished while this one waited may already cover this address
       if (containing(spans, ip, fresh)) { bump('cached'); return; }
+      if (!stopped && clock() - started >= cfg.rdap.budgetSeconds * 1000) stopped = `the run's RDAP budget of ${cfg.rdap.budgetSeconds} s ran out`;
+      if (stopped) { bump('deferred'); return; }
       const got = await lookupIpNetwork(ip, { bootstrap, timeoutMs: cfg.rdap.timeoutMs, fetch: deps.fetch });
+      const unreachable = !got.ok && /^(no answer within|request failed)/.test(got.error);
+      streak = unreachable ? streak + 1 : 0;
+      if (streak >= UNREACHABLE_STREAK && !stopped) stopped = `${streak} requests in a row got no answer (last: ${got.ok ? '' : got.error})`;
       const row: AbuseRow = got.ok
         ? { network: `${got.network.start} - ${got.network.end}`, family: ipFamily(ip), start_ip: got.network.start, end_ip: got.network.end,
             handle: got.network.handle, name: got.network.name, email: got.network.email, server: got.server,
@@ -100,6 +118,7 @@ export async function abuseStage(db: Db, cfg: Config, deps: AbuseStageDeps = {})
     await runLimited([...buckets.values()].map((keys) => async () => {
       for (const key of keys) await lookup(key);
     }), cfg.rdap.concurrency);
+    if (stopped) deps.warn?.(`RDAP abuse contacts: stopped asking this run, ${stopped}; the rest is asked next run`);
   }
 
   const up = db.prepare(`UPDATE actors SET abuse_email = ?, abuse_source = ?, abuse_network = ? WHERE key = ?`);

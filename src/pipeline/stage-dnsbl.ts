@@ -22,18 +22,21 @@ export function isFresh(row: CachedRow | undefined, ttlMs: number, now: number):
 }
 
 /**
- * DNSBL outcomes for published actors (IPv6 networks are queried by their network address). Only
+ * DNSBL outcomes for published actors (an IPv6 network by the address seen most in it). Only
  * pairs whose cached result is missing, failed or older than the zone's TTL are queried; rows of
  * zones no longer configured are dropped. Returns counts by status, plus `cached` (reused results).
  */
 export async function dnsblStage(
-  db: Db, cfg: Config, dns: DnsClient, opts: { now?: () => number; zonesFile?: string } = {},
+  db: Db, cfg: Config, dns: DnsClient, opts: { now?: () => number; zonesFile?: string; warn?: (line: string) => void } = {},
 ): Promise<Record<string, number>> {
   const now = opts.now ?? Date.now;
   const zones = selectZones(cfg.dnsbl.zones, loadZones(opts.zonesFile));
   const ttl = new Map(zones.map((z) => [z.zone, zoneTtlMs(z, cfg.dnsbl)]));
   const keys = db.prepare(`SELECT key FROM actors WHERE published = 1 ORDER BY key`).pluck().all() as string[];
-  const keyOf = new Map(keys.map((k) => [k.split('/')[0]!, k] as const));
+  // an IPv6 network is asked about its busiest address seen: lists name addresses, and the network's
+  // first address (…::) is one nobody uses
+  const seen = db.prepare(`SELECT ip FROM actor_ips WHERE actor = ? ORDER BY requests DESC, ip LIMIT 1`).pluck();
+  const keyOf = new Map(keys.map((k) => [k.includes('/') ? ((seen.get(k) as string | undefined) ?? k.split('/')[0]!) : k, k] as const));
   const cached = new Map<string, CachedRow>();
   for (const r of db.prepare(`SELECT d.actor, d.zone, d.status, d.checked_at FROM dnsbl d JOIN actors a ON a.key = d.actor WHERE a.published = 1`).iterate() as Iterable<CachedRow>) {
     cached.set(`${r.actor} ${r.zone}`, r);
@@ -44,15 +47,19 @@ export async function dnsblStage(
     now, zonesFile: opts.zonesFile, budgetMs: cfg.dnsbl.budgetSeconds * 1000, breakerTimeouts: cfg.dnsbl.breakerTimeouts, spamhausDqsKey: cfg.dnsbl.spamhausDqsKey,
     isDue: (ip, zone) => !isFresh(cached.get(`${keyOf.get(ip) ?? ip} ${zone}`), ttl.get(zone) ?? 0, t),
   }, dns);
-  const up = db.prepare(`INSERT INTO dnsbl(actor, zone, status, meaning, codes, abuse, checked_at) VALUES (?, ?, ?, ?, ?, ?, ?)
-    ON CONFLICT(actor, zone) DO UPDATE SET status=excluded.status, meaning=excluded.meaning, codes=excluded.codes, abuse=excluded.abuse, checked_at=excluded.checked_at`);
+  // `since` moves only when the outcome does: a re-check that finds the same answer changes no page
+  const up = db.prepare(`INSERT INTO dnsbl(actor, zone, status, meaning, codes, abuse, checked_at, since) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+    ON CONFLICT(actor, zone) DO UPDATE SET
+      since = CASE WHEN dnsbl.status = excluded.status AND dnsbl.codes = excluded.codes AND dnsbl.meaning = excluded.meaning
+        THEN coalesce(dnsbl.since, dnsbl.checked_at) ELSE excluded.checked_at END,
+      status=excluded.status, meaning=excluded.meaning, codes=excluded.codes, abuse=excluded.abuse, checked_at=excluded.checked_at`);
   const counts: Record<string, number> = {};
   db.transaction(() => {
     const names = zones.map((z) => z.zone);
     db.prepare(`DELETE FROM dnsbl WHERE zone NOT IN (SELECT value FROM json_each(?))`).run(JSON.stringify(names));
     for (const [ip, list] of results) {
       for (const r of list) {
-        up.run(keyOf.get(ip) ?? ip, r.zone, r.status, r.meaning, r.codes, r.abuse ? 1 : 0, r.checkedAt);
+        up.run(keyOf.get(ip) ?? ip, r.zone, r.status, r.meaning, r.codes, r.abuse ? 1 : 0, r.checkedAt, r.checkedAt);
         counts[r.status] = (counts[r.status] ?? 0) + 1;
       }
     }
@@ -60,6 +67,8 @@ export async function dnsblStage(
     setMeta(db, { zone_health: JSON.stringify(health) });
     recordDnsblCorroboration(db, cfg.dnsbl);
   })();
+  // a zone that cannot be used makes every result of its an error: the operator must hear of it
+  for (const h of health) if (!h.ok) opts.warn?.(`DNSBL zone ${h.zone} unusable this run: ${h.detail}`);
   return counts;
 }
 

@@ -1,6 +1,6 @@
 // Every export format of a list of published actors. Pure: entries and a header in, file text out.
 // Keys are canonical addresses/networks from the snapshot; reasons are rule ids and taxonomy labels,
-// never log text. Each file says when it was generated and under which licence.
+// never log text. Each file says when its content last changed and under which licence.
 import type { ActorSummary, Reasons } from '../lib/snapshot-types.ts';
 import { aggregateCidrs } from './cidr.ts';
 
@@ -17,7 +17,11 @@ export interface ExportHeader {
   scope: string;
   /** Short identifier for set, table and chain names: "all", "cc-nl", "as64500". */
   id: string;
-  generatedAt: number;
+  /**
+   * When this list's content last changed (a member's publication or newest request, or a removal):
+   * a list that did not change is the same file the next night, so a CDN sync leaves it alone.
+   */
+  updatedAt: number;
   licence: string;
   /** Absolute URL of the site. */
   source: string;
@@ -58,7 +62,7 @@ const iso = (ms: number | null) => (ms === null || !Number.isFinite(ms) ? '' : n
 export function commentHeader(h: ExportHeader, what: string): string {
   return [
     `# ${h.siteName}: ${what} (${h.scope})`,
-    `# Generated: ${iso(h.generatedAt)}`,
+    `# Updated: ${iso(h.updatedAt)} (when this list last changed; it is checked every night)`,
     `# Licence: ${h.licence}`,
     `# Source: ${h.source}`,
     '',
@@ -137,20 +141,20 @@ export function csvField(v: string | number | null): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-const CSV_COLUMNS = ['address', 'score', 'verdict', 'first_seen', 'last_seen', 'requests', 'country', 'asn', 'org', 'rules', 'labels', 'report', 'generated', 'licence'];
+const CSV_COLUMNS = ['address', 'score', 'verdict', 'first_seen', 'last_seen', 'requests', 'country', 'asn', 'org', 'rules', 'labels', 'report', 'updated', 'licence'];
 
 function csv(entries: readonly ExportEntry[], h: ExportHeader): string {
   const rows = entries.map((e) => [
     e.actor.key, e.actor.score, e.actor.verdict, iso(e.actor.firstSeen), iso(e.actor.lastSeen), e.actor.requests,
     e.actor.country, e.actor.asn, e.actor.org, e.reasons.rules.join(';'), e.reasons.labels.join(';'), e.url,
-    iso(h.generatedAt), h.licence,
+    iso(h.updatedAt), h.licence,
   ].map(csvField).join(','));
   return [CSV_COLUMNS.join(','), ...rows].join('\r\n') + '\r\n';
 }
 
 export function jsonDocument(entries: readonly ExportEntry[], h: ExportHeader) {
   return {
-    generated: iso(h.generatedAt),
+    updated: iso(h.updatedAt),
     licence: h.licence,
     source: h.source,
     scope: h.scope,

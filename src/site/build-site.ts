@@ -1,80 +1,190 @@
-// Runs the Astro static build over one snapshot. The snapshot path and site URL reach the pages
-// through the environment (astro.config.ts and src/lib/snapshot.ts read them), so both are set for
-// the duration of the build and restored afterwards.
-import { cp, mkdir, mkdtemp, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+// Builds the static site from one snapshot, incrementally and on every core. Worker processes
+// (render-worker.ts) each take a share of the tracked routes — reports, country and network pages and
+// their exports (render-share.ts) — hash the input of each (page-inputs.ts), and render only those
+// whose digest differs from the previous build's manifest; the first worker also renders the
+// site-wide pages, exports and the sitemap. Meanwhile this process hard-links the previous site into
+// the new folder; the workers' files then replace what changed, and files of routes that are gone are
+// removed. The result equals a full build byte for byte (test/site/incremental-build.test.ts).
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
-import { build } from 'astro';
 import { PilloryError } from '../core/errors.ts';
 import { SnapshotReader } from '../lib/snapshot.ts';
+import { siteFingerprint } from './build-fingerprint.ts';
+import { routeId } from './page-inputs.ts';
+import type { WorkerResult } from './render-worker.ts';
+import { fileChanges, MANIFEST_FILES, MANIFEST_VERSION, readManifest, writeManifest, type FileChanges, type SiteManifest } from './site-manifest.ts';
+import type { PublishPlan } from '../pipeline/publish-site.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const WORKER = fileURLToPath(new URL('../../scripts/render-worker.mjs', import.meta.url));
+/** Below this many published actors, a second worker costs more (its own bundling) than it saves. */
+const ACTORS_PER_EXTRA_WORKER = 2000;
 
 export interface BuildSiteOptions {
   snapshot: string;
+  /** A new, empty or missing folder to build into. */
   outDir: string;
   siteUrl: string;
+  /** The live site of the previous build: what did not change is taken over from it. */
+  previousDir?: string | null;
+  /** Render everything, reusing nothing. */
+  full?: boolean;
+  /** Worker processes (default: one per core, fewer for small sites). */
+  workers?: number;
 }
 
-export async function buildSite(opts: BuildSiteOptions): Promise<{ pages: number }> {
+export interface BuildSiteResult {
+  /** HTML pages in the site, and how many of them this build rendered (the rest were kept). */
+  pages: number;
+  pagesRendered: number;
+  /** Tracked routes (report, country and network pages, export groups) rendered, and kept unchanged. */
+  rendered: number;
+  reused: number;
+  workers: number;
+  files: FileChanges;
+  /** Peak resident memory of each worker process, in MB (they run at the same time). */
+  workerRssMb: number[];
+  /** Where the time went, in ms: the workers (digests and rendering), then merging and the manifest. */
+  phaseMs: { render: number; merge: number };
+  /** How the staging folder goes live (see publishSite()). */
+  publish: PublishPlan;
+}
+
+export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult> {
+  const t0 = performance.now();
   const outDir = path.resolve(opts.outDir);
-  // fail with our own sentence (missing file, wrong schema version) before Astro wraps the error
-  new SnapshotReader(path.resolve(opts.snapshot)).close();
-  const env = {
-    PILLORY_SNAPSHOT: path.resolve(opts.snapshot),
-    PILLORY_SITE_URL: opts.siteUrl,
-    // bundled pages cannot find data/ relative to themselves (see src/site/data-paths.ts)
-    PILLORY_ROOT: ROOT,
-    // a nightly job has no use for Astro's telemetry notice or network calls
-    ASTRO_TELEMETRY_DISABLED: '1',
-  };
-  const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
-  Object.assign(process.env, env);
-  // Astro writes its server chunks to <cwd>/.astro/ whenever outDir lies outside the working
-  // directory, so two builds at once (tests, a nightly next to a preview) would overwrite each other's
-  // chunks. Building into a private folder inside the project avoids the shared folder.
-  const cwd = process.cwd();
-  await mkdir(path.join(ROOT, '.astro'), { recursive: true });
-  await sweepStaging(path.join(ROOT, '.astro'));
-  const staging = await mkdtemp(path.join(ROOT, '.astro', 'out-'));
+  const snapshotFile = path.resolve(opts.snapshot);
+  const site = new URL(opts.siteUrl);
+  // fail with our own sentence (missing file, wrong schema version) before any worker starts
+  const reader = new SnapshotReader(snapshotFile);
+  const actors = reader.published().length;
+  reader.close();
+  const fingerprint = siteFingerprint(ROOT, { siteUrl: site.href, manifest: MANIFEST_VERSION });
+  const previousDir = opts.previousDir && !opts.full ? path.resolve(opts.previousDir) : null;
+  const previous = readManifest(previousDir);
+  const prev = previous && previous.fingerprint === fingerprint ? previous : null;
+  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), 1 + Math.floor(actors / ACTORS_PER_EXTRA_WORKER)));
+
+  const staging = path.join(ROOT, '.astro');
+  mkdirSync(staging, { recursive: true });
+  sweepStaging(staging);
+  const tag = `w-${process.pid}-${Date.now().toString(36)}`;
+  const dirs = Array.from({ length: workers }, (_, i) => path.join(staging, `${tag}-${i}`));
   try {
-    if (cwd !== ROOT.replace(/[\\/]$/, '')) process.chdir(ROOT);
-    await build({ root: ROOT, outDir: staging, site: opts.siteUrl, logLevel: 'error' });
-    process.chdir(cwd);
-    await rm(outDir, { recursive: true, force: true });
-    await mkdir(path.dirname(outDir), { recursive: true });
-    await rename(staging, outDir).catch(async () => {
-      await cp(staging, outDir, { recursive: true }); // another file system
-    });
+    const env = {
+      PILLORY_SNAPSHOT: snapshotFile,
+      PILLORY_SITE_URL: site.href,
+      PILLORY_ROOT: ROOT,
+      PILLORY_FINGERPRINT: fingerprint,
+      PILLORY_PREVIOUS: prev ? previousDir! : '',
+    };
+    const results = await Promise.all(dirs.map((d, i) => runWorker(d, { ...env, PILLORY_WORKER: `${i}/${workers}` })));
+    const t1 = performance.now();
+
+    // the staging folder gets what this build wrote and differs from the live site: all of it for a
+    // full build, only the changed files for an incremental one (publishSite() then patches them in)
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
+    const files: Record<string, string> = {};
+    const routes: Record<string, string> = {};
+    const rendered = new Set<string>();
+    const write: string[] = [];
+    for (const [i, r] of results.entries()) {
+      for (const [f, h] of Object.entries(r.files)) {
+        files[f] = h;
+        if (prev && prev.files[f] === h) continue; // rendered again, same bytes: the live file stays
+        replaceWith(path.join(dirs[i]!, f), path.join(outDir, f));
+        write.push(f);
+      }
+      for (const id of r.rendered) rendered.add(id);
+    }
+    for (const r of results.flatMap((x) => x.routes)) {
+      const id = routeId(r);
+      routes[id] = r.digest;
+      if (!rendered.has(id)) for (const f of r.files) files[f] = prev!.files[f]!; // kept from the live site
+    }
+    // what the previous site had and this one has not: pages of actors no longer published, and the like
+    const remove = prev ? Object.keys(prev.files).filter((f) => !(f in files)).sort() : [];
+
+    const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const changes = fileChanges(previous?.files ?? null, sorted);
+    const manifest: SiteManifest = { version: MANIFEST_VERSION, fingerprint, routes, files: sorted };
+    writeManifest(outDir, manifest, changes);
+    // the manifest goes in last: until it does, the live site still says it is the previous build
+    const publish: PublishPlan = prev ? { mode: 'patch', write: [...write.sort(), ...MANIFEST_FILES], remove } : { mode: 'replace', write: [], remove: [] };
+    const ms = (a: number, b: number) => Math.round(b - a);
+    return {
+      pages: Object.keys(sorted).filter((f) => f.endsWith('.html')).length,
+      pagesRendered: results.reduce((n, r) => n + Object.keys(r.files).filter((f) => f.endsWith('.html')).length, 0),
+      rendered: rendered.size,
+      reused: Object.keys(routes).length - rendered.size,
+      workers,
+      files: changes,
+      workerRssMb: results.map((r) => r.peakRssMb),
+      phaseMs: { render: ms(t0, t1), merge: ms(t1, performance.now()) },
+      publish,
+    };
   } catch (cause) {
+    if (cause instanceof PilloryError) throw cause;
     throw new PilloryError('SITE_BUILD', `the site build into ${outDir} failed: ${(cause as Error).message}`, { cause });
   } finally {
-    process.chdir(cwd);
-    await rm(staging, { recursive: true, force: true });
-    for (const [k, v] of Object.entries(saved)) restore(k, v);
+    for (const d of dirs) for (const x of [d, `${d}.cache`, `${d}.vite`, `${d}.result.json`]) rmSync(x, { recursive: true, force: true });
   }
-  // Astro's content layer leaves two server-only stubs in a static outDir; they serve no page.
-  await Promise.all(['content-assets.mjs', 'content-modules.mjs'].map((f) => rm(path.join(outDir, f), { force: true })));
-  return { pages: await countHtml(outDir) };
 }
 
-/** Astro can recreate an empty staging folder after the build; drop old empty ones (rmdir never removes a full one). */
-async function sweepStaging(dir: string): Promise<void> {
+/** Runs one worker to its end and returns its result. */
+function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [...(process.env.PILLORY_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), WORKER, outDir], {
+      cwd: ROOT,
+      // a nightly job has no use for Astro's telemetry notice or network calls
+      env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' },
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let out = '';
+    const keep = (b: Buffer) => { out = (out + b.toString()).slice(-8000); };
+    child.stderr!.on('data', keep);
+    child.stdout!.on('data', keep);
+    child.on('error', reject);
+    child.on('exit', (code, signal) => {
+      if (code === 0) {
+        if (process.env.PILLORY_TIMINGS) process.stderr.write(out);
+        try {
+          resolve(JSON.parse(readFileSync(`${outDir}.result.json`, 'utf8')) as WorkerResult);
+        } catch (e) {
+          reject(new Error(`render worker ${path.basename(outDir)} left no readable result: ${(e as Error).message}`));
+        }
+      } else {
+        reject(new Error(`render worker ${path.basename(outDir)} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${out.trim().split('\n').slice(-12).join('\n')}`));
+      }
+    });
+  });
+}
+
+/** Puts a worker's file in place of whatever (a link to the previous build's file) is there. */
+function replaceWith(from: string, to: string): void {
+  mkdirSync(path.dirname(to), { recursive: true });
+  try {
+    renameSync(from, to);
+  } catch {
+    copyFileSync(from, to); // another file system
+  }
+}
+
+/** Worker folders of runs that died are removed at the next start (only those older than ten minutes). */
+function sweepStaging(dir: string): void {
   const old = Date.now() - 10 * 60_000;
-  for (const e of await readdir(dir, { withFileTypes: true })) {
-    if (!e.isDirectory() || !e.name.startsWith('out-')) continue;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.name.startsWith('w-') && !e.name.startsWith('out-')) continue;
     const p = path.join(dir, e.name);
-    const s = await stat(p).catch(() => null);
-    if (s && s.mtimeMs < old) await rmdir(p).catch(() => undefined);
+    try {
+      if (statSync(p).mtimeMs < old) rmSync(p, { recursive: true, force: true });
+    } catch {
+      // gone already
+    }
   }
 }
 
-function restore(name: string, value: string | undefined): void {
-  if (value === undefined) delete process.env[name];
-  else process.env[name] = value;
-}
-
-async function countHtml(dir: string): Promise<number> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries.filter((e) => e.isFile() && e.name.endsWith('.html')).length;
-}

@@ -8,3 +8,4 @@ export function projectRoot(): string {
 
 export const rulesDir = () => path.join(projectRoot(), 'data', 'rules');
 export const taxonomyFile = () => path.join(projectRoot(), 'data', 'taxonomy.yaml');
+export const zonesFile = () => path.join(projectRoot(), 'data', 'dnsbl', 'zones.yaml');

@@ -9,3 +9,11 @@ export function agesOutAt(r: Pick<ActorReport, 'rawScore' | 'lastOffence'> & { d
   if (r.lastOffence === null || !(meta.halfLifeDays > 0)) return null;
   return dropsBelowAt(r.rawScore, r.lastOffence, meta.publishThreshold, meta.halfLifeDays);
 }
+
+/**
+ * When a report last changed because of the actor: its newest request or the night it was first
+ * published, whichever is later. Pages say this instead of the build time, which changes nightly.
+ */
+export function reportUpdated(r: Pick<ActorReport, 'lastSeen' | 'firstPublished'>): number {
+  return Math.max(r.lastSeen, r.firstPublished ?? 0);
+}

@@ -7,6 +7,11 @@ export function utc(ms: number | null): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
+/** `2026-12-03 21:04:05`, for tables whose heading already says UTC. */
+export function utcTime(ms: number | null): string {
+  return ms === null || !Number.isFinite(ms) ? '—' : new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+
 /** `2026-12-03`. */
 export function day(ms: number | null): string {
   if (ms === null || !Number.isFinite(ms)) return '—';

@@ -64,7 +64,7 @@ CREATE TABLE IF NOT EXISTS actors (
   requests        INTEGER NOT NULL,
   first_seen      INTEGER NOT NULL,
   last_seen       INTEGER NOT NULL,
-  score           INTEGER NOT NULL,   -- today's (decayed) score
+  score           INTEGER NOT NULL,   -- today's score: evidence_score + corroboration
   raw_score       INTEGER NOT NULL,   -- capped sum of signature points before decay
   peak_score      INTEGER NOT NULL,
   verdict         TEXT NOT NULL,
@@ -97,6 +97,8 @@ CREATE TABLE IF NOT EXISTS actors (
   shared          INTEGER NOT NULL DEFAULT 0,   -- 1 when the address is likely shared by many people (needs more evidence; no range advice)
   shared_reason   TEXT,               -- why it is treated as shared (distinct user agents, mobile carrier, proxy/cloud egress)
   scanner         TEXT,               -- research scanner name (e.g. Censys) when identified by published ranges or reverse DNS
+  evidence_score  INTEGER NOT NULL DEFAULT 0,   -- raw_score after decay: what the log evidence alone is worth today (decides publication)
+  corroboration   INTEGER NOT NULL DEFAULT 0,   -- DNSBL points counted in score (published actors only; never above 100 - evidence_score)
   user_agents     INTEGER NOT NULL DEFAULT 0, -- distinct user agents seen, counted up to sharedMinUserAgents
   activity        TEXT                -- {"days":[[utcDayMs,n],…],"hours":[24 counts],"statuses":[[class,n],…]} for the report's charts
 );
@@ -149,7 +151,19 @@ CREATE TABLE IF NOT EXISTS dnsbl (
   codes      TEXT NOT NULL,
   abuse      INTEGER NOT NULL,
   checked_at INTEGER NOT NULL,
+  since      INTEGER,          -- when this outcome (status, codes, meaning) was first seen; pages show it, not checked_at
   PRIMARY KEY (actor, zone)
+);
+
+-- What each run changed on the published list: 'added' (entered the blocklists) or 'removed' (left
+-- them: aged out, excluded, or no longer blocklist-worthy), with the reason shown in removed.txt.
+CREATE TABLE IF NOT EXISTS publication_changes (
+  run_id  INTEGER NOT NULL,
+  actor   TEXT NOT NULL,
+  change  TEXT NOT NULL,   -- added | removed
+  reason  TEXT NOT NULL,
+  at      INTEGER NOT NULL, -- as-of of the run
+  PRIMARY KEY (run_id, actor, change)
 );
 
 -- RDAP abuse contacts, one row per registry network (an address range), cached for weeks.

@@ -72,6 +72,8 @@ function initSchema(db: Db, livePath: string): void {
     peak_at: 'INTEGER', drops_below_at: 'INTEGER', status: "TEXT NOT NULL DEFAULT 'none'", expired_at: 'INTEGER',
     in_blocklist: 'INTEGER NOT NULL DEFAULT 0', shared: 'INTEGER NOT NULL DEFAULT 0', shared_reason: 'TEXT', scanner: 'TEXT',
   });
+  addMissingColumns(db, 'actors', { evidence_score: 'INTEGER NOT NULL DEFAULT 0', corroboration: 'INTEGER NOT NULL DEFAULT 0' });
+  addMissingColumns(db, 'dnsbl', { since: 'INTEGER' });
   addMissingColumns(db, 'actors', { user_agents: 'INTEGER NOT NULL DEFAULT 0', activity: 'TEXT' });
   if (from < 2) upgradeFromV1(db);
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));

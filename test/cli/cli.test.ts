@@ -20,7 +20,7 @@ describe('pillory build on the bundled demo (the README path)', () => {
     expect(build.stderr).toContain('using the bundled demo logs');
     expect(build.status).toBe(0);
     expect(build.stdout).toMatch(/^lines {5}13456 read from 2 file\(s\): 13455 parsed, 1 skipped \(malformed 1\)$/m);
-    expect(build.stdout).toMatch(/^site {6}\d+ pages written to /m);
+    expect(build.stdout).toMatch(/^site {6}\d+ pages in .+: \d+ rendered, 0 unchanged and kept \(1 worker\); files \d+ added, 0 changed, 0 removed, 0 unchanged$/m);
   });
 
   it('writes report pages for the real scanners and none for Googlebot', () => {
@@ -52,6 +52,13 @@ describe('pillory build on the bundled demo (the README path)', () => {
     const again = run(['build', '--db', join(dir, 's.sqlite'), '--out', join(dir, 'dist')]);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/^lines {5}0 read from 2 file\(s\)/m);
+    // nothing new: every report, country and network page is kept from the first build; the site-wide
+    // pages are rendered again (they say when the site was built), and so are the exports (they say when they were made)
+    const site = /^site {6}(\d+) pages in .+: (\d+) rendered, (\d+) unchanged and kept \(1 worker\); files 0 added, \d+ changed, 0 removed, \d+ unchanged$/m.exec(again.stdout);
+    expect(site, again.stdout).not.toBeNull();
+    const [, pages, rendered] = site!.map(Number);
+    expect(rendered).toBe(pages! - readdirSync(join(dir, 'dist/ip')).filter((f) => !f.endsWith('.json')).length - 
+      readdirSync(join(dir, 'dist/country')).filter((f) => f !== 'index.html').length - readdirSync(join(dir, 'dist/asn')).filter((f) => f !== 'index.html').length);
   }, 180_000);
 });
 
@@ -103,4 +110,38 @@ describe('pillory nightly --format', () => {
     expect(r.stderr).toMatch(message);
     expect(existsSync(join(dir, 'x.sqlite'))).toBe(false);
   });
+});
+
+describe('pillory doctor (the command)', () => {
+  it('reports each database and each zone against --resolver, exit 1 when a zone is broken', async () => {
+    const { startLocalDns } = await import('../dns/local-dns-server.ts');
+    const { execFile } = await import('node:child_process');
+    const { writeFileSync } = await import('node:fs');
+    // zen answers its test points; spamcop lists everything (a dead zone)
+    const dns = await startLocalDns((name) => {
+      if (name.endsWith('bl.spamcop.net')) return { a: ['127.0.0.2'] };
+      return name.startsWith('2.0.0.127.') ? { a: ['127.0.0.2'] } : { rcode: 3 };
+    });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pillory-doctor-cli-'));
+      writeFileSync(join(dir, 'access.log'), '');
+      writeFileSync(join(dir, 'pillory.config.yaml'), `logs: [access.log]\ndnsbl:\n  zones: [zen.spamhaus.org, bl.spamcop.net]\n  timeoutMs: 500\n`);
+      // asynchronous: the DNS server answers from this process while the command runs
+      const r = await new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = execFile(process.execPath, [CLI, 'doctor', '--config', join(dir, 'pillory.config.yaml'), '--resolver', dns.resolver], { encoding: 'utf8', timeout: 60_000 },
+          (_e, stdout) => resolve({ code: child.exitCode, stdout }));
+      });
+      expect(r.stdout).toMatch(/^databases$/m);
+      expect(r.stdout).toMatch(/^ {2}✓ city: DB-IP Lite City, built \d{4}-\d\d-\d\d, [\d,]+ records, licence CC-BY-4\.0$/m);
+      expect(r.stdout).toMatch(/^ {2}✓ asn: ip-location-db ASN \(RouteViews, NRO, DB-IP\), built \d{4}-\d\d-\d\d, [\d,]+ records, licence CC-BY-4\.0$/m);
+      expect(r.stdout).toContain(`  resolver 127.0.0.1:${dns.port} (configured)`);
+      expect(r.stdout).toContain('  ✓ zen.spamhaus.org: test points answer as RFC 5782 requires');
+      expect(r.stdout).toContain('  ✗ bl.spamcop.net: test point 127.0.0.1 is listed: the zone lists everything (wildcard or dead zone)');
+      expect(r.stdout.trim().split('\n').at(-1)).toBe('1 problem(s) found');
+      expect(r.code).toBe(1);
+      expect(dns.queries).toEqual(expect.arrayContaining(['A 2.0.0.127.zen.spamhaus.org', 'A 1.0.0.127.zen.spamhaus.org', 'A 1.0.0.127.bl.spamcop.net']));
+    } finally {
+      await dns.close();
+    }
+  }, 90_000);
 });

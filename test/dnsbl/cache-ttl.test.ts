@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config/load-config.ts';
 import { dnsblStage, isFresh, zoneTtlMs, recordDnsblCorroboration } from '../../src/pipeline/stage-dnsbl.ts';
+import { applyCorroboration } from '../../src/pipeline/stage-publish.ts';
 import { loadZones } from '../../src/dnsbl/zones.ts';
 import { createDnsClient } from '../../src/dns/dns-client.ts';
 import { startLocalDns, type LocalDns, type Reply } from '../dns/local-dns-server.ts';
@@ -102,6 +103,23 @@ describe('dnsblStage reuses fresh results and asks only what is due', () => {
   });
 });
 
+describe('dnsblStage and IPv6 networks', () => {
+  it('asks about the busiest address seen in a /64 and files the answer under the network', async () => {
+    const copy = snapshotWithActors(['2001:db8:1:2::/64']);
+    const ip = copy.db.prepare(`INSERT INTO actor_ips VALUES ('2001:db8:1:2::/64', ?, ?, 0, 0)`);
+    ip.run('2001:db8:1:2::5', 3);
+    ip.run('2001:db8:1:2:aaaa::1', 1);
+    const name = `5.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.2.0.0.0.1.0.0.0.8.b.d.0.1.0.0.2.${ZEN}`;
+    listed = { [name]: '127.0.0.4' };
+    dns.queries.length = 0;
+    expect(await dnsblStage(copy.db, cfgWith({ zones: [ZEN] }), clientFor(), { now: () => T0 })).toEqual({ listed: 1 });
+    expect(addressQueries()).toEqual([`A ${name}`]);
+    expect(copy.db.prepare(`SELECT actor, status FROM dnsbl`).all()).toEqual([{ actor: '2001:db8:1:2::/64', status: 'listed' }]);
+    listed = {};
+    copy.discard();
+  });
+});
+
 describe('DNSBL corroboration points (only listings that mean abuse)', () => {
   it.each([
     ['XBL (exploited host) on zen', { [`40.2.0.192.${ZEN}`]: '127.0.0.4' }, 5, `listed for abuse by ${ZEN} (XBL: exploited host (malware, botnet, open proxy))`],
@@ -130,6 +148,67 @@ describe('DNSBL corroboration points (only listings that mean abuse)', () => {
   });
 });
 
+describe('applyCorroboration: the DNSBL points reach the score of published actors only', () => {
+  const setup = () => {
+    const copy = snapshotWithActors(['192.0.2.50', '192.0.2.51', '192.0.2.52'], ['192.0.2.52']);
+    const set = copy.db.prepare(`UPDATE actors SET score = ?, evidence_score = ?, dnsbl_points = ? WHERE key = ?`);
+    set.run(62, 62, 10, '192.0.2.50');
+    set.run(95, 95, 10, '192.0.2.51');
+    set.run(55, 55, 10, '192.0.2.52');
+    return copy;
+  };
+  const rows = (db: import('../../src/snapshot/working-copy.ts').Db) =>
+    db.prepare(`SELECT key, score, verdict, corroboration FROM actors ORDER BY key`).all();
+
+  it('adds them up to 100, sets the verdict, leaves unpublished actors alone, and adds only once per run', () => {
+    const copy = setup();
+    applyCorroboration(copy.db);
+    const want = [
+      { key: '192.0.2.50', score: 72, verdict: 'high', corroboration: 10 },
+      { key: '192.0.2.51', score: 100, verdict: 'critical', corroboration: 5 },
+      // a listing never publishes an address: 55 + 10 would pass 60, but it is not published
+      { key: '192.0.2.52', score: 55, verdict: 'high', corroboration: 0 },
+    ];
+    expect(rows(copy.db)).toEqual(want);
+    applyCorroboration(copy.db);
+    expect(rows(copy.db)).toEqual(want);
+    copy.discard();
+  });
+
+  it('takes the points back when the listing goes or the actor is no longer published', () => {
+    const copy = setup();
+    applyCorroboration(copy.db);
+    copy.db.prepare(`UPDATE actors SET dnsbl_points = 0 WHERE key = '192.0.2.50'`).run();
+    copy.db.prepare(`UPDATE actors SET published = 0 WHERE key = '192.0.2.51'`).run();
+    applyCorroboration(copy.db);
+    expect(rows(copy.db)).toEqual([
+      { key: '192.0.2.50', score: 62, verdict: 'high', corroboration: 0 },
+      { key: '192.0.2.51', score: 95, verdict: 'critical', corroboration: 0 },
+      { key: '192.0.2.52', score: 55, verdict: 'high', corroboration: 0 },
+    ]);
+    copy.discard();
+  });
+});
+
 function clientFor() {
   return createDnsClient({ resolver: dns.resolver, timeoutMs: 500 });
 }
+
+describe('dnsbl.since: when the outcome was first seen, kept while re-checks give the same answer', () => {
+  it('keeps since on a same-answer re-check, moves it when the answer changes', async () => {
+    const copy = snapshotWithActors(['192.0.2.60']);
+    const cfg = cfgWith({ zones: [ZEN], ttlHours: 1 });
+    const client = createDnsClient({ resolver: dns.resolver, timeoutMs: 500 });
+    const row = () => copy.db.prepare(`SELECT status, checked_at, since FROM dnsbl WHERE actor = '192.0.2.60'`).get();
+    listed = { [`60.2.0.192.${ZEN}`]: '127.0.0.4' };
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 });
+    expect(row()).toEqual({ status: 'listed', checked_at: T0, since: T0 });
+    // two hours later (past the 1 h TTL) the same answer: checked again, still listed since T0
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 + 2 * HOUR });
+    expect(row()).toEqual({ status: 'listed', checked_at: T0 + 2 * HOUR, since: T0 });
+    listed = {};
+    await dnsblStage(copy.db, cfg, client, { now: () => T0 + 4 * HOUR });
+    expect(row()).toEqual({ status: 'not_listed', checked_at: T0 + 4 * HOUR, since: T0 + 4 * HOUR });
+    copy.discard();
+  });
+});

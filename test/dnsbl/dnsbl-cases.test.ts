@@ -2,6 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { checkDnsbl, dnsblQueryName, loadZones, selectZones } from '../../src/dnsbl/check-dnsbl.ts';
 import { startLocalDns, type LocalDns, type Reply } from '../dns/local-dns-server.ts';
+import { createDnsClient } from '../../src/dns/dns-client.ts';
+import { validateConfig } from '../../src/config/load-config.ts';
+import { dnsblStage } from '../../src/pipeline/stage-dnsbl.ts';
+import { applyCorroboration } from '../../src/pipeline/stage-publish.ts';
+import { snapshotWithActors } from './snapshot-fixture.ts';
 
 // Each test here replays one field case from ../shared/cases/dnsbl-0x against a real DNS server on
 // 127.0.0.1; the zone behaviour is chosen per test by `behave`.
@@ -48,6 +53,27 @@ describe('dnsbl-01-error-codes: 127.255.255.x are errors, PBL is policy', () => 
     expect(dns.queries).toContain(`A 10.2.0.192.${ZEN}`);
     // .254 and .252 make the whole zone unusable this run (a run-level warning); .255 does not
     expect(health[0]!.ok).toBe(answer !== '127.255.255.254' && answer !== '127.255.255.252');
+  });
+
+  it.each([
+    // [answer, points added to a published actor's score, run-level warning]
+    ['127.255.255.254', 0, `DNSBL zone ${ZEN} unusable this run: broke during the run: resolver refused: queries through public/open resolvers are blocked`],
+    ['127.255.255.252', 0, `DNSBL zone ${ZEN} unusable this run: broke during the run: bad query (typo in the zone name)`],
+    ['127.255.255.255', 0, null],
+    ['127.0.0.11', 0, null],
+    ['127.0.0.2', 5, null],
+    ['127.0.0.4', 5, null],
+  ])('in a run: A %s adds %i points; warning %s', async (answer, points, warning) => {
+    behave = healthy(ZEN, (name) => (name === `10.2.0.192.${ZEN}` ? { a: [answer] } : { rcode: 3 }));
+    const copy = snapshotWithActors(['192.0.2.10']);
+    copy.db.prepare(`UPDATE actors SET score = 70, evidence_score = 70`).run();
+    const warnings: string[] = [];
+    const cfg = validateConfig({ resolver: dns.resolver, dnsbl: { zones: [ZEN], timeoutMs: 1000 } }, 'test');
+    await dnsblStage(copy.db, cfg, createDnsClient({ resolver: dns.resolver, timeoutMs: 1000 }), { warn: (l) => warnings.push(l) });
+    applyCorroboration(copy.db);
+    expect(copy.db.prepare(`SELECT score, corroboration FROM actors`).get()).toEqual({ score: 70 + points, corroboration: points });
+    expect(warnings).toEqual(warning ? [warning] : []);
+    copy.discard();
   });
 
   it('a zone that answers 127.255.255.254 to its health probe is unusable and never queried', async () => {

@@ -53,3 +53,20 @@ describe('pillory doctor', () => {
     expect(dns.queries).toEqual([]);
   });
 });
+
+describe('pillory doctor behind a resolver that answers NXDOMAIN for everything', () => {
+  it('says the resolver, not every list, is the likely cause', async () => {
+    const nx = await startLocalDns(() => ({ rcode: 3 }));
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'pillory-doctor-'));
+      writeFileSync(join(dir, 'a.log'), '');
+      const cfg = validateConfig({ logs: [join(dir, 'a.log')], resolver: nx.resolver, dnsbl: { zones: ['zen.spamhaus.org', 'bl.spamcop.net'], timeoutMs: 300 } }, 'test');
+      const lines: string[] = [];
+      expect(await doctor(cfg, (l) => lines.push(l))).toBe(1);
+      expect(lines).toContain('  ✗ zen.spamhaus.org: test point 127.0.0.2 is not listed: the zone is empty or gone, or this resolver cannot reach it');
+      expect(lines).toContain('    ! no zone lists its test point 127.0.0.2: 127.0.0.1 probably cannot reach the blocklists (filtered or offline network); nightly runs will show every list as "not checked"');
+    } finally {
+      await nx.close();
+    }
+  });
+});

@@ -68,10 +68,14 @@ describe.skipIf(missing !== null)('the built site in Chromium', () => {
 
   it('renders a report page: header, Σ equal to the score, evidence as text', async () => {
     const page = await open(`/ip/${FIXTURE.v4.slug}/`);
-    expect(await page.title()).toBe('192.0.2.10 — critical threat, score 92/100 · Pillory Test');
+    expect(await page.title()).toBe('192.0.2.10 — critical threat, score 100/100 · Pillory Test');
     expect(await page.locator('h1').innerText()).toBe('192.0.2.10');
-    expect(await page.locator('tr.sum th.num').innerText()).toBe(String(FIXTURE.v4.score));
-    expect(await page.locator('.badge .score').first().innerText()).toBe(String(FIXTURE.v4.score));
+    expect(await page.locator('tr.sum th.num').innerText()).toBe(String(FIXTURE.v4.rawScore));
+    expect(await page.locator('.badge .score').first().innerText()).toBe(String(FIXTURE.v4.rawScore));
+    // today's score, worked out in the browser (score-now.js) from the numbers on the page
+    const now = page.locator('output.score-now');
+    await expect(now.isVisible()).resolves.toBe(true);
+    expect(await now.innerText()).toMatch(/^Today \(\d{4}-\d\d-\d\d\): \d{1,3}\/100, (critical|high|elevated|low|none)[.;]/);
     await expect(page.getByText(FIXTURE.xssPath, { exact: true }).count()).resolves.toBeGreaterThan(0);
     expect(await injected(page)).toEqual([]);
     await page.close();
@@ -100,14 +104,37 @@ describe.skipIf(missing !== null)('the built site in Chromium', () => {
     await page.close();
   });
 
-  it.each(['203.0.113.99', '2001:db8:9::1'])('search box: unknown %s gets the "no record" answer', async (input) => {
+  it.each([
+    ['203.0.113.99', '203.0.113.99'],
+    ['2001:DB8:9:0::0:1', '2001:db8:9::1'],
+  ])('search box: unknown %s gets the "no record" answer naming %s', async (input, shown) => {
     const page = await open('/');
     await page.locator('#q-top').fill(input);
     await Promise.all([page.waitForURL('**/ip/**'), page.locator('#q-top').press('Enter')]);
     await page.waitForLoadState('load');
     expect(await page.locator('#ip-note').isVisible()).toBe(true);
-    expect(await page.locator('#ip-note').innerText()).toContain('No record for this address.');
+    expect(await page.locator('#ip-note strong').innerText()).toBe(`No record for ${shown}.`);
     expect(await page.locator('#page-note').isVisible()).toBe(false);
+    await page.close();
+  });
+
+  it.each([
+    ['/ip/%3Cimg%20src=x%20onerror=alert(11)%3E/', 'No record for this address.'],
+    ['/ip/Call-us-now-your-site-is-hacked/', 'No record for this address.'],
+    ['/ip/<script>alert(12)<%2Fscript>/', 'No record for this address.'],
+  ])('a crafted /ip/ path (%s) gets the 404 page without its text or markup', async (url, want) => {
+    const page = await open(url);
+    await page.waitForLoadState('load');
+    expect(await page.locator('#ip-note strong').innerText()).toBe(want);
+    expect(await injected(page)).toEqual([]);
+    await page.close();
+  });
+
+  it('a page that is not a report gets the plain "no page here" note', async () => {
+    const page = await open('/no/such/page/');
+    await page.waitForLoadState('load');
+    expect(await page.locator('#page-note').isVisible()).toBe(true);
+    expect(await page.locator('#ip-note').isVisible()).toBe(false);
     await page.close();
   });
 
@@ -137,11 +164,62 @@ describe.skipIf(missing !== null)('the built site in Chromium', () => {
     await page.close();
   });
 
-  it('is readable at 360 px without sideways scrolling of the page', async () => {
-    for (const url of ['/', `/ip/${FIXTURE.v4.slug}/`, `/ip/${FIXTURE.net6.slug}/`]) {
+  it('works without JavaScript: a report page shows every section, the abuse e-mail opens, links work', async () => {
+    const nojs = await launchChromium({ width: 1280, height: 900 }, { javaScriptEnabled: false });
+    try {
+      const page = await nojs.context.newPage();
+      await page.goto(`${server.url}/ip/${FIXTURE.v4.slug}/`);
+      expect(await page.locator('main h2').allInnerTexts()).toEqual([
+        '01 Geolocation and classification', '02 Signatures', '03 Observed activity', '04 Timeline', '05 Network provider',
+        '06 Recommendations', 'DNS blocklists', 'Nearby published addresses', 'Analysis',
+      ]);
+      await page.locator('summary', { hasText: 'Ready-to-send abuse report' }).click();
+      await expect.poll(() => page.locator('details pre').first().isVisible()).toBe(true);
+      await Promise.all([page.waitForURL('**/country/nl/'), page.locator('main a[href="/country/nl/"]').first().click()]);
+      expect(await page.locator('h1').innerText()).toBe('Netherlands (NL)');
+      await page.close();
+    } finally {
+      await nojs.close();
+    }
+  });
+
+  it('is keyboard friendly: the first Tab reaches "Skip to content", which moves focus past the header', async () => {
+    const page = await open(`/ip/${FIXTURE.v4.slug}/`);
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.keyboard.press('Enter');
+    expect(new URL(page.url()).hash).toBe('#main');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => Boolean(document.activeElement?.closest('main')))).toBe(true);
+    // the search box has a label and its answers are announced
+    expect(await page.locator('label[for="q-top"]').innerText()).toBe('Check an address');
+    expect(await page.locator('form.search output').first().getAttribute('aria-live')).toBe('polite');
+    await page.close();
+  });
+
+  it('follows the light or dark colour scheme of the reader', async () => {
+    const colours: string[] = [];
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await browser.context.newPage();
+      await page.emulateMedia({ colorScheme: scheme });
+      await page.goto(`${server.url}/`);
+      colours.push(await page.evaluate(() => getComputedStyle(document.body).backgroundColor));
+      await page.close();
+    }
+    expect(colours).toEqual(['rgb(253, 253, 252)', 'rgb(20, 22, 26)']);
+  });
+
+  it('is readable at 360 px: no sideways scrolling of the page, and every table fits (only code blocks may scroll)', async () => {
+    for (const url of ['/', `/ip/${FIXTURE.v4.slug}/`, `/ip/${FIXTURE.net6.slug}/`, `/ip/${FIXTURE.corpus.slug}/`, '/country/', '/country/nl/', '/asn/64502/', '/methodology/', '/blocklist/']) {
       const page = await open(url, 360);
-      const width = await page.evaluate(() => document.documentElement.scrollWidth);
+      const { width, wide } = await page.evaluate(() => ({
+        width: document.documentElement.scrollWidth,
+        wide: Array.from(document.querySelectorAll('table, dl, p, li, h1, h2, h3'))
+          .filter((e) => !e.closest('pre') && e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+          .map((e) => `${e.tagName} ${(e.textContent ?? '').slice(0, 40)}`),
+      }));
       expect(width, url).toBeLessThanOrEqual(360);
+      expect(wide, url).toEqual([]);
       await page.close();
     }
   });

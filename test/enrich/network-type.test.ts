@@ -11,7 +11,7 @@ describe('classifyNetwork: well-known networks from data/networks', () => {
     [14061, 'DigitalOcean, LLC', 'hosting', 'AS14061 (DigitalOcean, LLC) is a cloud provider'],
     [24940, 'Hetzner Online GmbH', 'hosting', 'AS24940 (Hetzner Online GmbH) is a cloud or hosting provider'],
     [16276, 'OVH SAS', 'hosting', 'AS16276 (OVH SAS) is a cloud or hosting provider'],
-    [8075, 'Microsoft Corporation', 'hosting', 'AS8075 (Microsoft Corporation) is a cloud provider'],
+    [8075, 'Microsoft Corporation', 'hosting', "AS8075 (Microsoft Corporation) is Microsoft's own network (Azure cloud, Bing's crawler and its services)"],
     [15169, 'Google LLC', 'hosting', "AS15169 (Google LLC) is Google's own network (its crawlers and services, and some Google Cloud)"],
     [396982, 'Google LLC', 'hosting', 'AS396982 (Google LLC) is a cloud provider'],
     [20473, 'The Constant Company, LLC', 'hosting', 'AS20473 (The Constant Company, LLC) is a cloud provider'],
@@ -22,6 +22,28 @@ describe('classifyNetwork: well-known networks from data/networks', () => {
     [786, 'Jisc Services Limited', 'education', 'AS786 (Jisc Services Limited) is an education or research network'],
     [21928, 'T-Mobile USA, Inc.', 'mobile', 'AS21928 (T-Mobile USA, Inc.) is a mobile carrier (addresses are shared by many subscribers through carrier NAT)'],
     [7922, 'Comcast Cable Communications, LLC', 'residential', 'AS7922 (Comcast Cable Communications, LLC) is a residential (consumer) internet provider'],
+    // the rest of the table: every type, the big clouds, CDNs, crawler networks, carriers and universities
+    [31898, 'Oracle Corporation', 'hosting', 'AS31898 (Oracle Corporation) is a cloud provider'],
+    [54113, 'Fastly, Inc.', 'cdn-proxy-vpn', 'AS54113 (Fastly, Inc.) is a CDN'],
+    [20940, 'Akamai International B.V.', 'cdn-proxy-vpn', 'AS20940 (Akamai International B.V.) is a CDN'],
+    [209242, 'Cloudflare London, LLC', 'cdn-proxy-vpn', 'AS209242 (Cloudflare London, LLC) is a VPN egress network'],
+    [27323, 'Wowrack.com', 'hosting', 'AS27323 (Wowrack.com) is a cloud or hosting provider'],
+    [54290, 'HostPapa', 'hosting', 'AS54290 (HostPapa) is a cloud or hosting provider'],
+    [55967, 'Beijing Baidu Netcom Science and Technology Co., Ltd.', 'hosting', "AS55967 (Beijing Baidu Netcom Science and Technology Co., Ltd.) is Baidu's own network (its crawlers and services)"],
+    [36647, 'Oath Holdings Inc.', 'hosting', "AS36647 (Oath Holdings Inc.) is Yahoo's own network (its crawlers and services)"],
+    [3, 'Massachusetts Institute of Technology', 'education', 'AS3 (Massachusetts Institute of Technology) is an education or research network'],
+    [1653, 'Vetenskapsradet / SUNET', 'education', 'AS1653 (Vetenskapsradet / SUNET) is an education or research network'],
+    [11537, 'Internet2', 'education', 'AS11537 (Internet2) is an education or research network'],
+    [3999, 'The Pennsylvania State University', 'education', 'AS3999 (The Pennsylvania State University): the name contains "university", which suggests an education or research network'],
+    [55836, 'Reliance Jio Infocomm Limited', 'mobile', 'AS55836 (Reliance Jio Infocomm Limited) is a mobile carrier (addresses are shared by many subscribers through carrier NAT)'],
+    [133612, 'Vodafone Australia Pty Ltd', 'mobile', 'AS133612 (Vodafone Australia Pty Ltd) is a mobile carrier (addresses are shared by many subscribers through carrier NAT)'],
+    [20057, 'AT&T Enterprises, LLC', 'mobile', 'AS20057 (AT&T Enterprises, LLC) is a mobile carrier (addresses are shared by many subscribers through carrier NAT)'],
+    [3320, 'Deutsche Telekom AG', 'residential', 'AS3320 (Deutsche Telekom AG) is a residential (consumer) internet provider'],
+    [6327, 'Shaw Communications', 'residential', 'AS6327 (Shaw Communications) is a residential (consumer) internet provider'],
+    // carriers mixing business, hosting, mobile and consumer lines in one ASN: no type is claimed
+    [4755, 'Tata Communications Limited', 'unknown', null],
+    [15557, 'Societe Francaise Du Radiotelephone - SFR SA', 'unknown', null],
+    [4134, 'Chinanet', 'unknown', null],
   ])('AS%i %s → %s', (asn, org, type, reason) => {
     expect(classifyNetwork(asn, org, '198.51.100.7')).toEqual({ type, reason });
   });

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decidePublication, nextStatus, sharedReasonOf } from '../../src/pipeline/publication.ts';
 import { blockListOf } from '../../src/core/ip.ts';
 
-const rules = { threshold: 60, allowlist: blockListOf(['198.18.0.0/15', '8.8.4.0/24']) };
+const rules = { threshold: 60, allowlist: blockListOf(['198.18.0.0/15', '8.8.4.0/24']), operatorRanges: blockListOf(['144.76.194.0/24']) };
 
 describe('decidePublication', () => {
   it.each([
@@ -11,6 +11,13 @@ describe('decidePublication', () => {
     [{ ip: '10.0.0.5', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
     [{ ip: '100.64.3.2', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
     [{ ip: '8.8.4.4', score: 100, crawler: null, crawlerCheck: null }, false, "on the operator's allowlist"],
+    [{ ip: '127.0.0.1', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: '169.254.10.1', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: '192.0.2.66', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: '240.1.2.3', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: 'fd12:3456::1', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: '2001:db8:1:2::', score: 100, crawler: null, crawlerCheck: null }, false, 'private, reserved or documentation address'],
+    [{ ip: '144.76.194.187', score: 100, crawler: null, crawlerCheck: null }, false, "the operator's own proxy or CDN range"],
     [{ ip: '66.249.73.135', score: 90, crawler: 'Googlebot', crawlerCheck: 'verified' }, false, 'verified Googlebot crawler'],
     // detect-01: a failed check holds the page back, it does not make a fake
     [{ ip: '66.249.73.135', score: 90, crawler: 'Googlebot', crawlerCheck: 'unverified' }, false, 'claims to be Googlebot; verification pending'],

@@ -77,6 +77,33 @@ describe('abuseStage', () => {
     copy.discard();
   });
 
+  it('an unreachable registry stops the run\'s lookups after a streak of unanswered requests, with a warning', async () => {
+    const keys = Array.from({ length: 20 }, (_, i) => `198.51.100.${i + 1}`);
+    const copy = snapshotWithActors(keys);
+    reply = () => 'silent';
+    rdap.requests.length = 0;
+    const warned: string[] = [];
+    const t0 = Date.now();
+    const counts = await abuseStage(copy.db, cfg({ timeoutMs: 200, concurrency: 1 }), { now: () => T0, warn: (l) => warned.push(l) });
+    // 6 deadlines, not 20: the rest is asked next run
+    expect(counts).toEqual({ error: 6, deferred: 14 });
+    expect(rdap.requests).toHaveLength(6);
+    expect(Date.now() - t0).toBeLessThan(6 * 200 + 1500);
+    expect(warned).toEqual(['RDAP abuse contacts: stopped asking this run, 6 requests in a row got no answer (last: no answer within 200 ms); the rest is asked next run']);
+    expect(copy.db.prepare(`SELECT count(*) FROM abuse`).pluck().get()).toBe(6);
+    copy.discard();
+  });
+
+  it('a run past its budget asks no more and leaves the rest for the next night', async () => {
+    const copy = snapshotWithActors(['192.0.2.70', '198.51.100.70']);
+    reply = () => ({ json: networkJson('192.0.2.0', '192.0.2.255', 'abuse@example.net') });
+    // a clock that moves 3 s per reading: the first lookup starts at 3 s, the second would start at 6 s
+    let t = 0;
+    const clock = () => (t += 3_000) - 3_000;
+    expect(await abuseStage(copy.db, cfg({ budgetSeconds: 5, concurrency: 1 }), { now: () => T0, clock })).toEqual({ found: 1, deferred: 1 });
+    copy.discard();
+  });
+
   it('at most maxLookups per run; the rest wait for the next night', async () => {
     const copy = snapshotWithActors(['192.0.2.60', '198.51.100.60', '203.0.113.60']);
     reply = (p) => ({ json: networkJson(p.slice(9), p.slice(9), 'abuse@example.net') });

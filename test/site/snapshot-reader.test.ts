@@ -27,15 +27,36 @@ describe('SnapshotReader', () => {
     expect(m.generatedAt).toBe(FIXTURE.generatedAt);
     expect(m.geoSources.map((g) => g.name)).toEqual(['DB-IP Lite City 2026-06', 'ip-location-db ASN']);
     expect(m.zoneHealth[1]).toEqual({ zone: 'dead.example.org', ok: false, detail: 'answers 127.0.0.2 for every query' });
+    expect([m.contact, m.expiredGraceDays]).toEqual(['review@reports.example.net', 30]);
   });
 
-  it('lists only published actors, worst first', () => {
-    expect(reader.published().map((a) => [a.slug, a.score, a.family])).toEqual([
-      ['192.0.2.10', 92, 4],
-      ['2001-db8-1-2---64', 75, 6],
-      ['2001-db8--1', 70, 6],
-      ['192.0.2.77', 65, 4],
+  it('lists only published actors, worst first (today), with their report scores, and which of them go into the blocklists', () => {
+    // 192.0.2.10 is 92 today (100 decayed to 87, plus 5 corroboration); its report's score is 100
+    expect(reader.published().map((a) => [a.slug, a.score, a.family, a.inBlocklist])).toEqual([
+      ['192.0.2.10', 100, 4, true],
+      ['2001-db8-1-2---64', 75, 6, true],
+      ['2001-db8--1', 70, 6, true],
+      ['192.0.2.77', 65, 4, true],
+      ['198.51.100.30', 62, 4, false],
     ]);
+    expect(reader.blocklisted().map((a) => a.key)).not.toContain(FIXTURE.scanner.key);
+  });
+
+  it('lists expired actors apart: they have pages, but are not published', () => {
+    expect(reader.expired().map((a) => [a.key, a.status, a.inBlocklist])).toEqual([['203.0.113.6', 'expired', false], ['203.0.113.5', 'expired', false]]);
+    expect(reader.pages().map((a) => a.key)).toEqual([...reader.published(), ...reader.expired()].map((a) => a.key));
+    const r = reader.report(FIXTURE.expiredOld.slug)!;
+    // the report's score at its last offence (80), not today's 45: an expired page says when it fell below the bar
+    expect([r.status, r.score, r.expiredAt, r.groupPages]).toEqual(['expired', 80, FIXTURE.expiredOld.expiredAt, { country: false, asn: false }]);
+    expect(reader.report(FIXTURE.excludedNew.key)).toBeNull();
+  });
+
+  it('maps research scanners, shared addresses and what the registry said', () => {
+    expect(reader.report(FIXTURE.scanner.slug)).toMatchObject({ scanner: 'Censys', inBlocklist: false, sharedReason: null, abuseLookup: 'unknown' });
+    expect(reader.report(FIXTURE.net6.slug)!.sharedReason).toBe('mobile carrier network: many subscribers share few addresses');
+    expect(reader.report(FIXTURE.v6.slug)!.abuseLookup).toBe('none');
+    expect(reader.report(FIXTURE.v4.slug)!.abuseLookup).toBe('found');
+    expect(reader.report(FIXTURE.v4.slug)!.groupPages).toEqual({ country: true, asn: true });
   });
 
   it.each([[FIXTURE.hidden.slug], ['no-such-slug'], ['2001:db8::1']])('has no report for %s', (slug) => {
@@ -85,10 +106,29 @@ describe('SnapshotReader', () => {
     expect(reader.report(FIXTURE.v6.slug)!.dnsbl).toEqual([]);
   });
 
+  it('maps the DNSBL corroboration included in the score, and the zone policy', () => {
+    const net6 = reader.report(FIXTURE.net6.slug)!;
+    // the report's score: 70 from its signatures at the last offence, plus 5 for the listing
+    expect([net6.rawScore, net6.corroboration, net6.corroborationReason, net6.score]).toEqual([70, 5, 'listed for abuse by zen.example.org (exploited host or proxy)', 75]);
+    const corpus = reader.report(FIXTURE.corpus.slug)!;
+    expect([corpus.corroboration, corpus.corroborationReason]).toEqual([0, null]);
+    expect(reader.meta().dnsblPolicy).toEqual({ zones: ['zen.example.org', 'pbl.example.org', 'bl.example.net', 'slow.example.net', 'v4only.example.net', 'dead.example.org'], pointsPerListing: 5, maxPoints: 10 });
+  });
+
+  it('gives each network its abuse mailboxes with the published addresses they answer for', () => {
+    expect(reader.abuseContacts(64500).map((c) => [c.email, c.actors.map((a) => a.key)])).toEqual([[FIXTURE.abuse.email, [FIXTURE.v4.key]]]);
+    expect(reader.abuseContacts(64502)).toEqual([]);
+  });
+
   it('groups published actors by country and ASN, unknown left out', () => {
     expect(reader.countries()).toEqual([{ code: 'NL', name: 'Netherlands', actors: 2 }, { code: 'DE', name: 'Germany', actors: 1 }]);
-    expect(reader.asns()).toEqual([{ asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }]);
-    expect(reader.totals()).toEqual({ published: 4, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3, countries: 2, networks: 2 });
+    expect(reader.asns()).toEqual([
+      { asn: 64500, org: 'Example Hosting B.V.', actors: 2 }, { asn: 64502, org: 'Example Mobile GmbH', actors: 1 }, { asn: 64503, org: 'Example Research Scans', actors: 1 },
+    ]);
+    expect(reader.byCountry('NL').map((a) => a.key)).toEqual([FIXTURE.v4.key, FIXTURE.corpus.key]);
+    expect(reader.byAsn(64503).map((a) => a.key)).toEqual([FIXTURE.scanner.key]);
+    expect(reader.byCountry('FR')).toEqual([]);
+    expect(reader.totals()).toEqual({ published: 5, requests: 7 + 2 + 2 + XSS_CORPUS.length * 3 + 2, countries: 2, networks: 3 });
   });
 
   it('reads the per-day, hour-of-day and status-class counts stored for the actor', () => {
@@ -107,7 +147,7 @@ describe('SnapshotReader', () => {
     expect(n.sameAsn.map((a) => a.key)).toEqual([FIXTURE.corpus.key]);
     const six = reader.neighbours({ key: FIXTURE.v6.key, asn: null });
     expect(six.prefix).toBe('2001:db8::/48');
-    expect([six.samePrefixTotal, six.sameAsnTotal]).toEqual([0, 0]);
+    expect([six.samePrefixTotal, six.sameAsnMore, six.sameAsn]).toEqual([0, false, []]);
   });
 
   it('maps a valid abuse contact and drops one that is not a plain address', () => {
@@ -116,9 +156,39 @@ describe('SnapshotReader', () => {
     expect(reader.report(FIXTURE.v6.slug)!.abuse).toBeNull();
   });
 
-  it('lists actors first published by the newest run as added; removed is unknown without a changes table', () => {
+  it('lists actors first published by the newest run as added, and those that left the list since the run before as removed, with reasons', () => {
     expect(reader.added().map((a) => a.key).sort()).toEqual([FIXTURE.corpus.key, FIXTURE.net6.key].sort());
-    expect(reader.removed()).toBeNull();
+    // 203.0.113.5 expired before the previous run: it left an earlier list, not tonight's
+    expect(reader.removed()).toEqual([
+      { key: FIXTURE.excludedNew.key, reason: "no longer published: on the operator's allowlist", at: FIXTURE.asOf, country: 'FR', asn: 64504 },
+      { key: FIXTURE.expiredNew.key, reason: 'aged out: score 55 fell below 60 on 2026-12-02', at: FIXTURE.asOf, country: 'FR', asn: 64504 },
+    ]);
+    expect(reader.exportGroups()).toEqual({ countries: ['DE', 'FR', 'NL'], asns: [64500, 64502, 64503, 64504] });
+  });
+
+  it('keeps an aged-out actor out of every list but still has its (expired) report', () => {
+    expect(reader.published().map((a) => a.key)).not.toContain(FIXTURE.expiredNew.key);
+    expect(reader.expired().map((a) => a.key).sort()).toEqual([FIXTURE.expiredOld.key, FIXTURE.expiredNew.key]);
+    expect(reader.pages().map((a) => a.key)).toContain(FIXTURE.expiredNew.key);
+    const r = reader.report(FIXTURE.expiredNew.slug)!;
+    expect([r.status, r.expiredAt, r.score, r.inBlocklist]).toEqual(['expired', FIXTURE.expiredNew.expiredAt, 60, false]);
+    expect(reader.report(FIXTURE.v4.slug)!.status).toBe('published');
+  });
+
+  it('labels the research scanner and leaves it out of the blocklisted actors only', () => {
+    expect(reader.report(FIXTURE.scanner.slug)!.scanner).toBe(FIXTURE.scanner.name);
+    expect(reader.published().map((a) => a.key)).toContain(FIXTURE.scanner.key);
+    expect(reader.blocklisted().map((a) => a.key)).not.toContain(FIXTURE.scanner.key);
+    expect(reader.blocklisted().map((a) => a.key).sort()).toEqual([FIXTURE.v4.key, FIXTURE.v6.key, FIXTURE.net6.key, FIXTURE.corpus.key].sort());
+  });
+
+  it('reads the report score (capped signatures plus what corroboration fits under 100), and today\'s score apart', () => {
+    const r = reader.report(FIXTURE.v4.slug)!;
+    // 100 already: the 5 listing points do not fit, and no reason is shown for points that did not count
+    expect([r.rawScore, r.corroboration, r.score, r.verdict, r.corroborationReason]).toEqual([100, 0, 100, 'critical', null]);
+    // today: 100 decayed to 87, plus the 5 points
+    expect(reader.todayScores().get(FIXTURE.v4.key)).toEqual({ score: FIXTURE.v4.score, verdict: 'critical' });
+    expect(reader.withTodayScores([reader.summaryOf(FIXTURE.v4.key)!])[0]!.score).toBe(FIXTURE.v4.score);
   });
 
   it('gives rule ids and labels per published actor for the exports', () => {
@@ -169,8 +239,8 @@ describe('opening a snapshot', () => {
 });
 
 describe('readingTotals (the methodology page\'s "What was read")', () => {
-  it('is the fixture\'s one run', () => {
-    expect(reader.readingTotals()).toEqual({ runs: 1, firstRunAt: FIXTURE.asOf, lastRunAt: FIXTURE.asOf, read: 120, parsed: 118, skipped: { malformed: 2 } });
+  it('is the fixture\'s two runs', () => {
+    expect(reader.readingTotals()).toEqual({ runs: 2, firstRunAt: FIXTURE.asOf - 86_400_000, lastRunAt: FIXTURE.asOf, read: 220, parsed: 218, skipped: { malformed: 2 } });
   });
 
   it('sums every run and keeps only well-formed reason ids and counts', async () => {
@@ -181,13 +251,13 @@ describe('readingTotals (the methodology page\'s "What was read")', () => {
       makeFixtureSnapshot(file);
       const db = new Database(file);
       const add = db.prepare('INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?)');
-      add.run(2, FIXTURE.asOf + 86_400_000, FIXTURE.asOf + 86_400_000, FIXTURE.asOf, 1000, 990, '{"malformed":3,"oversized":1,"non-public-client":6}');
-      add.run(3, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf, 5, 0, '{"<script>":1,"outside-window":2,"bad-time":-1,"blank":1.5}');
-      add.run(4, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf, 0, 0, 'not json');
+      add.run(3, FIXTURE.asOf + 86_400_000, FIXTURE.asOf + 86_400_000, FIXTURE.asOf, 1000, 990, '{"malformed":3,"oversized":1,"non-public-client":6}');
+      add.run(4, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf + 2 * 86_400_000, FIXTURE.asOf, 5, 0, '{"<script>":1,"outside-window":2,"bad-time":-1,"blank":1.5}');
+      add.run(5, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf + 3 * 86_400_000, FIXTURE.asOf, 0, 0, 'not json');
       db.close();
       const r = new SnapshotReader(file);
       expect(r.readingTotals()).toEqual({
-        runs: 4, firstRunAt: FIXTURE.asOf, lastRunAt: FIXTURE.asOf + 3 * 86_400_000, read: 1125, parsed: 1108,
+        runs: 5, firstRunAt: FIXTURE.asOf - 86_400_000, lastRunAt: FIXTURE.asOf + 3 * 86_400_000, read: 1225, parsed: 1208,
         skipped: { malformed: 5, oversized: 1, 'non-public-client': 6, 'outside-window': 2 },
       });
       r.close();

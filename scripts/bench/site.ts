@@ -1,0 +1,91 @@
+// npm run bench:site [-- [--verify] [--workers N] [N …]]   (default N: 10000 100000)
+// Times the site build on synthetic snapshots of N published actors: a full build, then a night in
+// which 1% of the actors changed (plus 0.1% new and 0.1% taken off), built incrementally on top of
+// the first. Prints pages per second, the time of each phase, and peak memory. --verify also builds
+// the changed night in full and checks the incremental result equals it byte for byte.
+// A benchmark, not a test: nothing here asserts a speed.
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadConfigFile } from '../../src/config/load-config.ts';
+import { runNightly } from '../../src/pipeline/nightly.ts';
+import { buildSite, type BuildSiteResult } from '../../src/site/build-site.ts';
+import { buildIntoPlace } from '../../src/pipeline/publish-site.ts';
+import { changeSome, makeSyntheticSnapshot } from './synthetic-snapshot.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const SITE = 'https://pillory.example.org';
+
+const args = process.argv.slice(2);
+const verify = args.includes('--verify');
+const wi = args.indexOf('--workers');
+const workers = wi >= 0 ? Number(args[wi + 1]) : undefined;
+const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--workers').map(Number);
+const work = mkdtempSync(path.join(tmpdir(), 'pillory-bench-site-'));
+
+/** The demo's published actors (real probers from the bundled logs) are the templates of the synthetic ones. */
+async function baseSnapshot(): Promise<string> {
+  const cfg = { ...loadConfigFile(path.join(ROOT, 'data/demo/pillory.config.yaml')), db: path.join(work, 'demo.sqlite') };
+  const run = await runNightly(cfg, { now: Date.now, log: () => undefined });
+  run.copy.publish();
+  return cfg.db;
+}
+
+const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
+const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+/** As `pillory build` does it: into a staging folder, then live (a whole new site, or a patch of what changed). */
+async function timedBuild(snapshot: string, live: string, incremental: boolean): Promise<BuildSiteResult & { ms: number }> {
+  const t0 = performance.now();
+  const r = await buildIntoPlace(live, (tmp) => buildSite({ snapshot, outDir: tmp, previousDir: incremental ? live : null, siteUrl: SITE, workers }), (x) => x.publish);
+  return { ...r, ms: performance.now() - t0 };
+}
+
+function line(label: string, r: BuildSiteResult & { ms: number }): void {
+  const f = r.files;
+  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  console.log(`  ${label.padEnd(12)} ${sec(r.ms).padStart(7)}  ${String(Math.round(r.pages / (r.ms / 1000))).padStart(6)} pages/s of site, ` +
+    `${r.rendered} tracked routes rendered, ${r.reused} kept; files +${f.added.length} ~${f.changed.length} -${f.removed.length} =${f.unchanged}`);
+  console.log(`  ${''.padEnd(12)} phases: workers ${sec(r.phaseMs.render)}, merge ${sec(r.phaseMs.merge)}; ` +
+    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, this process ${peak} MB, together ${r.workerRssMb.reduce((a, b) => a + b, peak)} MB`);
+}
+
+function sameTree(a: string, b: string): string[] {
+  const list = (root: string) => readdirSync(root, { recursive: true, withFileTypes: true }).filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name))).filter((f) => f !== path.join('.pillory', 'changes.json')).sort();
+  const x = list(a);
+  const y = new Set(list(b));
+  const differ = x.filter((f) => !y.has(f) || !readFileSync(path.join(a, f)).equals(readFileSync(path.join(b, f))));
+  return differ.concat([...y].filter((f) => !x.includes(f)));
+}
+
+try {
+  const base = await baseSnapshot();
+  console.log(`site benchmark (${workers ?? 'default'} workers); snapshots and sites in ${work}`);
+  for (const n of sizes.length ? sizes : [10_000, 100_000]) {
+    const dir = path.join(work, String(n));
+    mkdirSync(dir);
+    const s1 = path.join(dir, 'night1.sqlite');
+    const t0 = performance.now();
+    makeSyntheticSnapshot({ base, out: s1, actors: n, seed: n });
+    console.log(`\n${n.toLocaleString('en-US')} published actors: synthetic snapshot ${mb(statSync(s1).size)} (made in ${sec(performance.now() - t0)})`);
+    const site = path.join(dir, 'site');
+    const full = await timedBuild(s1, site, false);
+    line('full build', full);
+    const s2 = path.join(dir, 'night2.sqlite');
+    copyFileSync(s1, s2);
+    const c = changeSome(s2, { fraction: 0.01, added: Math.round(n / 1000), removed: Math.round(n / 1000), seed: n + 1 });
+    const night = await timedBuild(s2, site, true);
+    line(`1% changed`, night);
+    console.log(`  ${''.padEnd(12)} (${c.changed.length} actors changed, ${c.added.length} added, ${c.removed.length} removed)`);
+    if (verify) {
+      const check = await timedBuild(s2, path.join(dir, 'site-full'), false);
+      const differ = sameTree(site, path.join(dir, 'site-full'));
+      console.log(`  verify       full build of night 2 in ${sec(check.ms)}: ${differ.length === 0 ? 'identical to the incremental build' : `${differ.length} files differ, e.g. ${differ.slice(0, 5).join(', ')}`}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}

@@ -1,0 +1,48 @@
+// The site's data files — the JSON twin of each report, the blocklist exports (all, per country, per
+// network) and the search box's IPv6 index — written straight from the snapshot reader and the pure
+// formatters, beside the pages Astro renders. They are plain data, so they skip Astro's per-route
+// request/response machinery, which would cost more than the files themselves.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { SnapshotReader } from '../lib/snapshot.ts';
+import { EXPORT_FILES, renderExport } from './blocklist-formats.ts';
+import { exportInput, type ExportScope } from './export-data.ts';
+import { agesOutAt } from './expiry.ts';
+import { paths } from './format.ts';
+import { reportDocument } from './report-json.ts';
+import { safeJson } from './safe-json.ts';
+import { v6Shards } from './search-shards.ts';
+
+export interface DataFile {
+  /** Relative to the site root, with forward slashes. */
+  path: string;
+  body: string;
+}
+
+/** The JSON twins (ip/<slug>.json) of the given published actors, in batches. */
+export function* reportJsonFiles(reader: SnapshotReader, keys: readonly string[], site: URL): Generator<DataFile> {
+  const meta = reader.meta();
+  for (const { report } of reader.reports(keys)) {
+    const doc = reportDocument(report, meta, new URL(paths.ip(report.slug), site).href, agesOutAt(report, meta));
+    yield { path: `ip/${report.slug}.json`, body: `${safeJson(doc, 1)}\n` };
+  }
+}
+
+/** The export files of one scope, under blocklist/ (all), blocklist/country/<cc>/ or blocklist/asn/<n>/. */
+export function exportDataFiles(reader: SnapshotReader, scope: ExportScope, site: URL): DataFile[] {
+  const dir = scope.kind === 'all' ? 'blocklist/' : scope.kind === 'country' ? `blocklist/country/${scope.code.toLowerCase()}/` : `blocklist/asn/${scope.asn}/`;
+  const input = exportInput(reader, scope, site);
+  return EXPORT_FILES.map((file) => ({ path: `${dir}${file}`, body: renderExport(file, input, (v) => safeJson(v, 1)) }));
+}
+
+/** search/v6/<first 32 bits>.json: the published IPv6 keys of each /32. */
+export function searchIndexFiles(reader: SnapshotReader): DataFile[] {
+  // expired IPv6 pages are found too: they still answer for the address
+  return [...v6Shards(reader.pages())].map(([shard, keys]) => ({ path: `search/v6/${shard}.json`, body: JSON.stringify(keys) }));
+}
+
+export function writeDataFile(root: string, f: DataFile): void {
+  const file = path.join(root, ...f.path.split('/'));
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, f.body);
+}

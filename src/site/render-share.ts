@@ -1,0 +1,69 @@
+// Which part of the site this Astro build renders. buildSite() starts one build per worker process
+// with PILLORY_WORKER=<i>/<n>; each worker takes every n-th tracked route (reports, country and network
+// pages, export groups), hashes the input of each, and renders only those whose digest differs from
+// the previous build's manifest (PILLORY_PREVIOUS). Worker 0 also renders the site-wide pages and the
+// sitemap. Without PILLORY_WORKER (a plain `astro build`) a build renders everything.
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { snapshot } from '../lib/snapshot.ts';
+import { trackedRoutes, routeId, type TrackedKind, type TrackedRoute } from './page-inputs.ts';
+import { readManifest, type SiteManifest } from './site-manifest.ts';
+import { siteUrl } from './site-url.ts';
+
+export interface Share {
+  worker: number;
+  workers: number;
+  /** This build renders the site-wide pages, exports and the sitemap. */
+  primary: boolean;
+  /** The tracked routes of this share, with their digests. */
+  routes: TrackedRoute[];
+  /** Ids (`<kind> <key>`) of the routes of this share to render; the others are kept from the previous build. */
+  render: Set<string>;
+  /** Time spent working the share out (digests), in ms. */
+  shareMs: number;
+}
+
+// Held on globalThis: the pages' copy of this module (bundled by Astro) and the worker's own copy
+// (render-worker.ts) must see the same share, worked out once.
+const SLOT = Symbol.for('pillory.render-share');
+const slot = globalThis as { [SLOT]?: Share };
+
+/** The share of this process, worked out once (the first page that asks pays for the digests). */
+export function currentShare(): Share {
+  const known = slot[SLOT];
+  if (known) return known;
+  const t0 = performance.now();
+  const spec = /^(\d+)\/(\d+)$/.exec(process.env.PILLORY_WORKER ?? '');
+  const worker = spec ? Number(spec[1]) : 0;
+  const workers = spec ? Number(spec[2]) : 1;
+  const site = siteUrl(process.env.PILLORY_SITE_URL ? new URL(process.env.PILLORY_SITE_URL) : undefined);
+  const previousDir = process.env.PILLORY_PREVIOUS || null;
+  const previous = previousDir ? readManifest(previousDir) : null;
+  const fingerprint = process.env.PILLORY_FINGERPRINT ?? '';
+  const usable = previous && previous.fingerprint === fingerprint ? previous : null;
+  const routes = [...trackedRoutes(snapshot(), site, { worker, workers })];
+  const render = new Set<string>();
+  for (const r of routes) if (!reusable(r, usable, previousDir)) render.add(routeId(r));
+  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0) };
+  slot[SLOT] = share;
+  return share;
+}
+
+/** The previous build wrote this route from the same input, and its files are still there. */
+function reusable(r: TrackedRoute, prev: SiteManifest | null, dir: string | null): boolean {
+  return prev !== null && dir !== null && prev.routes[routeId(r)] === r.digest
+    && r.files.every((f) => prev.files[f] !== undefined && existsSync(path.join(dir, f)));
+}
+
+/** Whether this build renders the tracked page (or export group) `key` of `kind`. */
+export function planned(kind: TrackedKind, key: string | number): boolean {
+  return currentShare().render.has(`${kind} ${key}`);
+}
+
+export function isPrimary(): boolean {
+  const spec = /^(\d+)\/(\d+)$/.exec(process.env.PILLORY_WORKER ?? '');
+  return !spec || spec[1] === '0';
+}
+
+/** URL paths of the tracked pages: the sitemap takes these from the snapshot, not from what was rendered. */
+export const TRACKED_PAGE = /^\/(?:ip|country|asn)\/[^/]+\/$/;

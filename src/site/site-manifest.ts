@@ -1,0 +1,70 @@
+// The build's record of itself, kept inside the site at .pillory/: the fingerprint of the code that
+// built it, the input digest of every tracked page, and the content hash of every file. The next
+// build reuses what is unchanged and says which files were added, changed and removed, so a CDN sync
+// can upload only those.
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const MANIFEST_DIR = '.pillory';
+/** The build's own files in the site, written after everything else. */
+export const MANIFEST_FILES = [`${MANIFEST_DIR}/changes.json`, `${MANIFEST_DIR}/manifest.json`];
+export const MANIFEST_VERSION = 1;
+
+export interface SiteManifest {
+  version: number;
+  /** siteFingerprint() of the build that wrote the site. */
+  fingerprint: string;
+  /** Input digest per tracked route, keyed `<kind> <key>`. */
+  routes: Record<string, string>;
+  /** Content hash (sha1, base64url) per file, keyed by its path relative to the site root. */
+  files: Record<string, string>;
+}
+
+export interface FileChanges {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: number;
+}
+
+const manifestFile = (siteDir: string) => path.join(siteDir, MANIFEST_DIR, 'manifest.json');
+
+/** The manifest of the site in `siteDir`, or null when there is none or it cannot be trusted. */
+export function readManifest(siteDir: string | null | undefined): SiteManifest | null {
+  if (!siteDir) return null;
+  const file = manifestFile(siteDir);
+  if (!existsSync(file)) return null;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as SiteManifest;
+    return m.version === MANIFEST_VERSION && typeof m.fingerprint === 'string' && m.routes && m.files ? m : null;
+  } catch {
+    return null; // a damaged manifest only costs a full build
+  }
+}
+
+export function hashFile(file: string): string {
+  return createHash('sha1').update(readFileSync(file)).digest('base64url');
+}
+
+export function fileChanges(before: Record<string, string> | null, after: Record<string, string>): FileChanges {
+  const added: string[] = [];
+  const changed: string[] = [];
+  const removed: string[] = [];
+  let unchanged = 0;
+  for (const [f, h] of Object.entries(after)) {
+    const old = before?.[f];
+    if (old === undefined) added.push(f);
+    else if (old !== h) changed.push(f);
+    else unchanged++;
+  }
+  if (before) for (const f of Object.keys(before)) if (!(f in after)) removed.push(f);
+  return { added: added.sort(), changed: changed.sort(), removed: removed.sort(), unchanged };
+}
+
+/** Writes manifest.json and changes.json (what this build added, changed and removed) into the site. */
+export function writeManifest(siteDir: string, m: SiteManifest, changes: FileChanges): void {
+  mkdirSync(path.join(siteDir, MANIFEST_DIR), { recursive: true });
+  writeFileSync(manifestFile(siteDir), `${JSON.stringify(m)}\n`);
+  writeFileSync(path.join(siteDir, MANIFEST_DIR, 'changes.json'), `${JSON.stringify(changes, null, 1)}\n`);
+}
