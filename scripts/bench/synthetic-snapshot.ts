@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { copyFileSync, rmSync } from 'node:fs';
 import { actorKeyOf, canonicalIp, isNonPublic, slugOf } from '../../src/core/ip.ts';
+import { ensurePageRevisions } from '../../src/snapshot/page-revision.ts';
 
 type Row = Record<string, unknown>;
 const DAY = 86_400_000;
@@ -103,6 +104,9 @@ export function makeSyntheticSnapshot(o: SyntheticOptions): string[] {
   const templates = templatesOf(db);
   const asOf = o.asOf ?? Date.UTC(2026, 11, 3, 3, 0, 0);
   const tables = new Set(db.prepare(`SELECT name FROM sqlite_master WHERE type = 'table'`).pluck().all() as string[]);
+  // page revision triggers (page-revision.ts) would fire for every row copied: each actor gets its
+  // token here instead, and the triggers come back at the end
+  for (const t of db.prepare(`SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'page_rev_%'`).pluck().all() as string[]) db.exec(`DROP TRIGGER ${t}`);
   for (const t of ['hits', 'signatures', 'actor_days', 'actor_ips', 'dnsbl', 'actors', 'runs', 'publication_changes']) if (tables.has(t)) db.exec(`DELETE FROM ${t}`);
   const cols = (name: string) => (db.prepare(`PRAGMA table_info(${name})`).all() as { name: string }[]).map((c) => c.name);
   const ins = {
@@ -164,12 +168,14 @@ export function makeSyntheticSnapshot(o: SyntheticOptions): string[] {
         first_published: firstPublished, country: net.country[0], country_name: net.country[1], asn: net.asn, org: net.org,
         network_type: net.type, network_reason: `AS${net.asn} (${net.org}) is a synthetic ${net.type} network`,
         peak_at: lastSeen, drops_below_at: null, updated_at: asOf, ...(activity ? { activity: JSON.stringify(activity) } : {}),
+        ...('page_rev' in t.actor ? { page_rev: `s${o.seed ?? 1}-${i}` } : {}),
       });
       keys.push(key);
     }
   })();
   db.prepare(`INSERT INTO meta(key, value) VALUES ('as_of', ?), ('generated_at', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value`)
     .run(String(asOf), String(asOf + 60_000));
+  ensurePageRevisions(db);
   db.close();
   return keys;
 }

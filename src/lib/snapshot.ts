@@ -260,6 +260,10 @@ export class SnapshotReader {
         ? db.prepare<[], { key: string; asn: number; abuse_email: string | null }>(
           'SELECT key, asn, abuse_email FROM actors WHERE published = 1 AND asn IS NOT NULL AND abuse_email IS NOT NULL')
         : null,
+      // the token the snapshot's triggers move whenever a row a report page is made from changes
+      pageRevs: actorCols.has('page_rev')
+        ? db.prepare<[], { key: string; page_rev: string | null }>(`SELECT key, page_rev FROM actors WHERE ${pageable}`)
+        : null,
       // since, not checked_at: a re-check with the same answer must not change the page
       dnsbl: db.prepare<[string], { actor: string; zone: string; status: string; meaning: string; codes: string; abuse: number; since: number }>(
         `SELECT d.actor, d.zone, d.status, d.meaning, d.codes, d.abuse, ${hasTableColumn('dnsbl', 'since') ? 'coalesce(d.since, d.checked_at)' : 'd.checked_at'} AS since
@@ -490,6 +494,16 @@ export class SnapshotReader {
       for (const h of this.#stmts.hours.all(rest)) of(h.actor)?.hours.push(h);
       for (const c of this.#stmts.statuses.all(rest)) of(c.actor)?.statuses.push(c);
     }
+    return out;
+  }
+
+  /**
+   * Per actor with a report page: the token the snapshot moves whenever a row its report and activity
+   * are made from changes (src/snapshot/page-revision.ts). Empty for a snapshot without tokens.
+   */
+  pageRevisions(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const r of this.#stmts.pageRevs?.all() ?? []) if (typeof r.page_rev === 'string' && r.page_rev !== '') out.set(r.key, r.page_rev);
     return out;
   }
 

@@ -80,10 +80,17 @@ function shareOf<T>(list: readonly T[], s: { worker: number; workers: number }):
 export function* trackedRoutes(reader: SnapshotReader, site: URL, share = { worker: 0, workers: 1 }): Generator<TrackedRoute> {
   // A report page is made from its actor's rows (report() and activity()), what it takes from other
   // actors (neighbours, whether its group pages exist) and the site meta; hashing those is the same as
-  // hashing the page input, at a fraction of the cost. Expired actors keep their (noindex) page.
+  // hashing the page input, at a fraction of the cost. The rows stand in by the token the snapshot
+  // moves whenever one of them changes (page-revision.ts), so unchanged actors cost no reading; an
+  // actor without a token (an older snapshot) has its rows hashed. Expired actors keep their (noindex) page.
   const meta = digestOf(pageMetaOf(reader.meta()));
-  for (const [key, rows] of reader.rowDigests(shareOf(reader.pages(), share).map((a) => a.key))) {
-    const a = reader.summaryOf(key)!;
+  const revs = reader.pageRevisions();
+  const mine = shareOf(reader.pages(), share);
+  const hashed = new Map(reader.rowDigests(mine.filter((a) => !revs.has(a.key)).map((a) => a.key)));
+  for (const a of mine) {
+    const rev = revs.get(a.key);
+    const rows = rev === undefined ? hashed.get(a.key) : `rev ${rev}`;
+    if (rows === undefined) continue; // gone from the actors table under our feet: no page to make
     const slug = a.slug;
     yield {
       kind: 'report', key: slug, path: `/ip/${slug}/`, files: [`ip/${slug}/index.html`, `ip/${slug}.json`],

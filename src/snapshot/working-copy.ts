@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, openSync, fsyncSync, closeSync } from 'node:fs';
 import { dirname, basename, join } from 'node:path';
 import { SCHEMA_SQL, SCHEMA_VERSION } from './schema.ts';
+import { ensurePageRevisions } from './page-revision.ts';
 import { PilloryError } from '../core/errors.ts';
 
 export type Db = Database.Database;
@@ -76,6 +77,7 @@ function initSchema(db: Db, livePath: string): void {
   addMissingColumns(db, 'dnsbl', { since: 'INTEGER' });
   addMissingColumns(db, 'actors', { user_agents: 'INTEGER NOT NULL DEFAULT 0', activity: 'TEXT' });
   if (from < 2) upgradeFromV1(db);
+  ensurePageRevisions(db);
   db.prepare(`INSERT INTO meta(key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value`).run(String(SCHEMA_VERSION));
 }
 
