@@ -1,6 +1,8 @@
 import { defineConfig } from 'astro/config';
 import sitemap from '@astrojs/sitemap';
-import { isPrimary } from './src/site/render-share.ts';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { adoptRenderedPages, isPrimary } from './src/site/render-share.ts';
 import { sitemapCollation } from './src/site/sitemap-collation.ts';
 import { sitemapEntryLimit, sitemapFilter, sitemapPageUrls } from './src/site/sitemap-options.ts';
 
@@ -12,6 +14,12 @@ const site = process.env.PILLORY_SITE_URL || 'https://pillory.example.org';
 const primary = isPrimary();
 const tracked = primary ? sitemapPageUrls(new URL(site)) : [];
 const [collationOn, collationOff] = sitemapCollation();
+// A render worker moves its tracked pages to the build's output folder as soon as Astro has written
+// them, before Astro walks its own folder (src/site/site-output.ts).
+const handOver: AstroIntegration = {
+  name: 'pillory-hand-over',
+  hooks: { 'astro:build:generated': ({ dir }) => { if (process.env.PILLORY_OUT) adoptRenderedPages(fileURLToPath(dir)); } },
+};
 
 export default defineConfig({
   site,
@@ -21,10 +29,13 @@ export default defineConfig({
     format: 'directory',
     // stylesheets as files so the CSP needs no 'unsafe-inline'
     inlineStylesheets: 'never',
+    // pages render one at a time on this thread; a few in flight let file writes overlap the rendering
+    concurrency: 4,
   },
   devToolbar: { enabled: false },
   integrations: primary
     ? [
+        handOver,
         collationOn,
         sitemap({
           customPages: tracked,
@@ -34,7 +45,7 @@ export default defineConfig({
         }),
         collationOff,
       ]
-    : [],
+    : [handOver],
   vite: {
     ssr: { external: ['better-sqlite3'] },
   },

@@ -2,11 +2,13 @@
 // (render-worker.ts) each take a share of the tracked routes — reports, country and network pages and
 // their exports (render-share.ts) — hash the input of each (page-inputs.ts), and render only those
 // whose digest differs from the previous build's manifest; the first worker also renders the
-// site-wide pages, exports and the sitemap. Meanwhile this process hard-links the previous site into
-// the new folder; the workers' files then replace what changed, and files of routes that are gone are
-// removed. The result equals a full build byte for byte (test/site/incremental-build.test.ts).
+// site-wide pages, exports and the sitemap. The workers put every file that is new or changed into
+// the output folder themselves (site-output.ts); this process then writes the manifest: every file
+// with its hash, kept or made, and what changed. The live site is patched with those files, or
+// replaced (publish-site.ts). The result equals a full build byte for byte
+// (test/site/incremental-build.test.ts).
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -47,7 +49,7 @@ export interface BuildSiteResult {
   files: FileChanges;
   /** Peak resident memory of each worker process, in MB (they run at the same time). */
   workerRssMb: number[];
-  /** Where the time went, in ms: the workers (digests and rendering), then merging and the manifest. */
+  /** Where the time went, in ms: the workers (digests, rendering, writing), then the manifest. */
   phaseMs: { render: number; merge: number };
   /** How the staging folder goes live (see publishSite()). */
   publish: PublishPlan;
@@ -74,31 +76,28 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const tag = `w-${process.pid}-${Date.now().toString(36)}`;
   const dirs = Array.from({ length: workers }, (_, i) => path.join(staging, `${tag}-${i}`));
   try {
+    // the workers put what this build makes and differs from the live site straight in here: all of it
+    // for a full build, only the changed files for an incremental one (publishSite() patches those in)
+    rmSync(outDir, { recursive: true, force: true });
+    mkdirSync(outDir, { recursive: true });
     const env = {
       PILLORY_SNAPSHOT: snapshotFile,
       PILLORY_SITE_URL: site.href,
       PILLORY_ROOT: ROOT,
       PILLORY_FINGERPRINT: fingerprint,
       PILLORY_PREVIOUS: prev ? previousDir! : '',
+      PILLORY_OUT: outDir,
     };
     const results = await Promise.all(dirs.map((d, i) => runWorker(d, { ...env, PILLORY_WORKER: `${i}/${workers}` })));
     const t1 = performance.now();
 
-    // the staging folder gets what this build wrote and differs from the live site: all of it for a
-    // full build, only the changed files for an incremental one (publishSite() then patches them in)
-    rmSync(outDir, { recursive: true, force: true });
-    mkdirSync(outDir, { recursive: true });
     const files: Record<string, string> = {};
     const routes: Record<string, string> = {};
     const rendered = new Set<string>();
     const write: string[] = [];
-    for (const [i, r] of results.entries()) {
-      for (const [f, h] of Object.entries(r.files)) {
-        files[f] = h;
-        if (prev && prev.files[f] === h) continue; // rendered again, same bytes: the live file stays
-        replaceWith(path.join(dirs[i]!, f), path.join(outDir, f));
-        write.push(f);
-      }
+    for (const r of results) {
+      Object.assign(files, r.files);
+      for (const f of r.written) write.push(f);
       for (const id of r.rendered) rendered.add(id);
     }
     for (const r of results.flatMap((x) => x.routes)) {
@@ -162,16 +161,6 @@ function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerR
       }
     });
   });
-}
-
-/** Puts a worker's file in place of whatever (a link to the previous build's file) is there. */
-function replaceWith(from: string, to: string): void {
-  mkdirSync(path.dirname(to), { recursive: true });
-  try {
-    renameSync(from, to);
-  } catch {
-    copyFileSync(from, to); // another file system
-  }
 }
 
 /** Worker folders of runs that died are removed at the next start (only those older than ten minutes). */

@@ -1,14 +1,12 @@
 // The site's data files — the JSON twin of each report, the blocklist exports (all, per country, per
 // network) and the search box's IPv6 index — written straight from the snapshot reader and the pure
-// formatters, beside the pages Astro renders. They are plain data, so they skip Astro's per-route
-// request/response machinery, which would cost more than the files themselves.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+// formatters, beside the pages Astro renders (a report page makes its own twin from the input it is
+// rendered from). They are plain data, so they skip Astro's per-route request/response machinery,
+// which would cost more than the files themselves.
 import type { SnapshotReader } from '../lib/snapshot.ts';
 import { EXPORT_FILES, renderExport } from './blocklist-formats.ts';
 import { exportInput, type ExportScope } from './export-data.ts';
-import { agesOutAt } from './expiry.ts';
-import { paths } from './format.ts';
+import type { ReportPageInput } from './page-inputs.ts';
 import { reportDocument } from './report-json.ts';
 import { safeJson } from './safe-json.ts';
 import { v6Shards } from './search-shards.ts';
@@ -19,13 +17,10 @@ export interface DataFile {
   body: string;
 }
 
-/** The JSON twins (ip/<slug>.json) of the given published actors, in batches. */
-export function* reportJsonFiles(reader: SnapshotReader, keys: readonly string[], site: URL): Generator<DataFile> {
-  const meta = reader.meta();
-  for (const { report } of reader.reports(keys)) {
-    const doc = reportDocument(report, meta, new URL(paths.ip(report.slug), site).href, agesOutAt(report, meta));
-    yield { path: `ip/${report.slug}.json`, body: `${safeJson(doc, 1)}\n` };
-  }
+/** The JSON twin (ip/<slug>.json) of a report, made by the report page from the same input. */
+export function reportJsonFile(input: Pick<ReportPageInput, 'report' | 'meta' | 'agesOut'>, url: string): DataFile {
+  const doc = reportDocument(input.report, input.meta, url, input.agesOut);
+  return { path: `ip/${input.report.slug}.json`, body: `${safeJson(doc, 1)}\n` };
 }
 
 /** The export files of one scope, under blocklist/ (all), blocklist/country/<cc>/ or blocklist/asn/<n>/. */
@@ -39,10 +34,4 @@ export function exportDataFiles(reader: SnapshotReader, scope: ExportScope, site
 export function searchIndexFiles(reader: SnapshotReader): DataFile[] {
   // expired IPv6 pages are found too: they still answer for the address
   return [...v6Shards(reader.pages())].map(([shard, keys]) => ({ path: `search/v6/${shard}.json`, body: JSON.stringify(keys) }));
-}
-
-export function writeDataFile(root: string, f: DataFile): void {
-  const file = path.join(root, ...f.path.split('/'));
-  mkdirSync(path.dirname(file), { recursive: true });
-  writeFileSync(file, f.body);
 }

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { snapshot } from '../lib/snapshot.ts';
 import { trackedRoutes, routeId, type TrackedKind, type TrackedRoute } from './page-inputs.ts';
 import { readManifest, type SiteManifest } from './site-manifest.ts';
+import { SiteOutput } from './site-output.ts';
 import { siteUrl } from './site-url.ts';
 
 export interface Share {
@@ -21,6 +22,8 @@ export interface Share {
   render: Set<string>;
   /** Time spent working the share out (digests), in ms. */
   shareMs: number;
+  /** Where this worker's files go (PILLORY_OUT), each hashed, and written only if it changed. */
+  out: SiteOutput;
 }
 
 // Held on globalThis: the pages' copy of this module (bundled by Astro) and the worker's own copy
@@ -44,7 +47,8 @@ export function currentShare(): Share {
   const routes = [...trackedRoutes(snapshot(), site, { worker, workers })];
   const render = new Set<string>();
   for (const r of routes) if (!reusable(r, usable, previousDir)) render.add(routeId(r));
-  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0) };
+  const out = new SiteOutput(process.env.PILLORY_OUT || null, usable?.files ?? null);
+  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0), out };
   slot[SLOT] = share;
   return share;
 }
@@ -53,6 +57,23 @@ export function currentShare(): Share {
 function reusable(r: TrackedRoute, prev: SiteManifest | null, dir: string | null): boolean {
   return prev !== null && dir !== null && prev.routes[routeId(r)] === r.digest
     && r.files.every((f) => prev.files[f] !== undefined && existsSync(path.join(dir, f)));
+}
+
+/**
+ * Called when Astro has written the pages (astro:build:generated), before it walks its output folder:
+ * the tracked pages this share rendered move to the build's output folder, each with its folder.
+ */
+export function adoptRenderedPages(astroOutDir: string): void {
+  const share = currentShare();
+  for (const r of share.routes) {
+    if (!share.render.has(routeId(r))) continue;
+    for (const f of r.files) if (f.endsWith('.html')) share.out.adopt(astroOutDir, f, f.endsWith('/index.html'));
+  }
+}
+
+/** A data file a page makes beside itself (a report's JSON twin), into the build's output folder. */
+export function emitBeside(f: { path: string; body: string }): void {
+  currentShare().out.emit(f.path, f.body);
 }
 
 /** Whether this build renders the tracked page (or export group) `key` of `kind`. */

@@ -1,30 +1,38 @@
 // The child side of buildSite(): one Astro static build over this worker's share of the site
-// (render-share.ts) into its own folder, then the share's data files (data-files.ts), then a result
-// file telling buildSite() every route of the share with its digest and every file written with its
-// hash. The worker exits when its parent goes away, so a killed nightly run leaves no build behind.
+// (render-share.ts) into its own folder. Its files go to the build's output folder (PILLORY_OUT) as
+// they are made (site-output.ts): the report pages' JSON twins as each page renders, the tracked pages
+// when Astro has written them, then the share's export files and, for the first worker, the site-wide
+// pages and files. A result file tells buildSite() every route of the share with its digest and every
+// file with its hash. The worker exits when its parent goes away, so a killed nightly run leaves no
+// build behind.
 import { build } from 'astro';
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { snapshot } from '../lib/snapshot.ts';
-import { exportDataFiles, reportJsonFiles, searchIndexFiles, writeDataFile, type DataFile } from './data-files.ts';
+import { exportDataFiles, searchIndexFiles, type DataFile } from './data-files.ts';
 import { projectRoot } from './data-paths.ts';
 import { routeId, type TrackedRoute } from './page-inputs.ts';
 import { currentShare } from './render-share.ts';
-import { hashFile, MANIFEST_DIR } from './site-manifest.ts';
+import { MANIFEST_DIR } from './site-manifest.ts';
 
 export interface WorkerResult {
   /** Every tracked route of the share, rendered or kept. */
   routes: Pick<TrackedRoute, 'kind' | 'key' | 'digest' | 'files'>[];
   rendered: string[];
-  /** Every file this worker wrote, with its content hash. */
+  /** Every file this worker made, with its content hash. */
   files: Record<string, string>;
+  /** The files it put into the output folder (new or changed). */
+  written: string[];
   peakRssMb: number;
 }
 
+/** Server-only stubs Astro's content layer leaves in a static build's folder; they serve no page. */
+const NOT_SITE_FILES = new Set(['content-assets.mjs', 'content-modules.mjs']);
+
 export async function runRenderWorker(argv: string[]): Promise<number> {
-  const [outDir] = argv;
-  if (!outDir || !process.env.PILLORY_WORKER || !process.env.PILLORY_SNAPSHOT) {
-    process.stderr.write('render-worker: started without an output folder, a worker number or a snapshot (buildSite() starts it)\n');
+  const [astroDir] = argv;
+  if (!astroDir || !process.env.PILLORY_WORKER || !process.env.PILLORY_SNAPSHOT || !process.env.PILLORY_OUT) {
+    process.stderr.write('render-worker: started without a folder, a worker number, a snapshot or an output folder (buildSite() starts it)\n');
     return 2;
   }
   // an IPC channel closes when the parent dies, even by SIGKILL
@@ -33,34 +41,31 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
   try {
     await build({
       root: projectRoot(),
-      outDir,
+      outDir: astroDir,
       site: process.env.PILLORY_SITE_URL,
       logLevel: 'error',
       // two builds at once must not share Astro's or Vite's caches
-      cacheDir: `${outDir}.cache`,
-      vite: { cacheDir: `${outDir}.vite` },
+      cacheDir: `${astroDir}.cache`,
+      vite: { cacheDir: `${astroDir}.vite` },
     });
     const tBuilt = performance.now();
     const share = currentShare();
     const site = new URL(process.env.PILLORY_SITE_URL ?? 'https://pillory.example.org');
-    const own = new Set<string>();
-    for (const r of share.routes) if (share.render.has(routeId(r))) for (const f of r.files) own.add(f);
-    // Astro's content layer leaves two server-only stubs in a static outDir; they serve no page.
-    for (const f of ['content-assets.mjs', 'content-modules.mjs']) rmSync(path.join(outDir, f), { force: true });
-    // only the primary build keeps the site-wide pages, styles and public files
-    if (!share.primary) for (const f of listFiles(outDir)) if (!own.has(f)) rmSync(path.join(outDir, f));
-    for (const f of dataFiles(share, site)) writeDataFile(outDir, f);
-    const tData = performance.now();
-    const files: Record<string, string> = {};
-    for (const f of listFiles(outDir).sort()) files[f] = hashFile(path.join(outDir, f));
-    if (process.env.PILLORY_TIMINGS) process.stderr.write(`worker ${process.env.PILLORY_WORKER}: astro ${Math.round(tBuilt - tStart)} ms (share ${share.shareMs} ms), data ${Math.round(tData - tBuilt)} ms, hash ${Math.round(performance.now() - tData)} ms\n`);
+    // the tracked pages left already (astro:build:generated); the first worker keeps the rest: the
+    // site-wide pages, styles, public files and the sitemap
+    if (share.primary) for (const f of listFiles(astroDir)) if (!NOT_SITE_FILES.has(f)) share.out.adopt(astroDir, f);
+    for (const f of dataFiles(share, site)) share.out.emit(f.path, f.body);
+    if (process.env.PILLORY_TIMINGS) {
+      process.stderr.write(`worker ${process.env.PILLORY_WORKER}: astro ${Math.round(tBuilt - tStart)} ms (share ${share.shareMs} ms), rest ${Math.round(performance.now() - tBuilt)} ms\n`);
+    }
     const result: WorkerResult = {
       routes: share.routes.map(({ kind, key, digest, files: fs }) => ({ kind, key, digest, files: fs })),
       rendered: [...share.render],
-      files,
+      files: share.out.files,
+      written: share.out.written,
       peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     };
-    writeFileSync(`${outDir}.result.json`, JSON.stringify(result));
+    writeFileSync(`${astroDir}.result.json`, JSON.stringify(result));
     return 0;
   } catch (e) {
     process.stderr.write(`${(e as Error).stack ?? String(e)}\n`);
@@ -73,11 +78,8 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
 
 function* dataFiles(share: ReturnType<typeof currentShare>, site: URL): Generator<DataFile> {
   const reader = snapshot();
-  const render = (r: TrackedRoute) => share.render.has(routeId(r));
-  const reportKeys = share.routes.filter((r) => r.kind === 'report' && render(r)).map((r) => reader.pageSummary(r.key)!.key);
-  yield* reportJsonFiles(reader, reportKeys, site);
   for (const r of share.routes) {
-    if (!render(r)) continue;
+    if (!share.render.has(routeId(r))) continue;
     if (r.kind === 'country-exports') yield* exportDataFiles(reader, { kind: 'country', code: r.key.toUpperCase() }, site);
     if (r.kind === 'asn-exports') yield* exportDataFiles(reader, { kind: 'asn', asn: Number(r.key) }, site);
   }

@@ -1,0 +1,82 @@
+// Where a render worker's files go: straight into the build's output folder, each hashed once, and
+// only if it differs from the previous build's file (an incremental build's folder holds just what
+// changed; publishSite() patches those into the live site). Files Astro rendered into the worker's own
+// folder are moved in — a report page's folder with one rename — so the parent process never touches
+// them again; data files (JSON twins, exports) are written there directly.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+
+export const contentHash = (bytes: string | Buffer): string => createHash('sha1').update(bytes).digest('base64url');
+
+export class SiteOutput {
+  /** Every file this worker produced, with its content hash (written or not). */
+  readonly files: Record<string, string> = {};
+  /** Files put into the output folder: new, or different from the previous build's. */
+  readonly written: string[] = [];
+  readonly #dir: string | null;
+  readonly #previous: Readonly<Record<string, string>> | null;
+  readonly #made = new Set<string>();
+
+  /**
+   * @param dir the build's output folder (null: keep nothing, as in a plain `astro build`)
+   * @param previous content hashes of the previous build's files, when this build patches it
+   */
+  constructor(dir: string | null, previous: Readonly<Record<string, string>> | null) {
+    this.#dir = dir;
+    this.#previous = previous;
+  }
+
+  /** A file made in memory (site-relative path with forward slashes). */
+  emit(rel: string, body: string): void {
+    if (!this.#keep(rel, contentHash(body))) return;
+    const to = this.#path(rel);
+    this.#folder(path.dirname(to));
+    writeFileSync(to, body);
+  }
+
+  /**
+   * A file Astro wrote under `root`. A page that is alone in its folder (`ip/<slug>/index.html`) can
+   * move with its folder, one rename; other files move one by one. What is not kept stays behind (the worker's
+   * folder is removed after the build).
+   */
+  adopt(root: string, rel: string, aloneInFolder = false): void {
+    const from = path.join(root, ...rel.split('/'));
+    if (!this.#keep(rel, contentHash(readFileSync(from)))) return;
+    const to = this.#path(rel);
+    if (aloneInFolder && readdirSync(path.dirname(from)).length === 1) {
+      this.#folder(path.dirname(path.dirname(to)));
+      try {
+        renameSync(path.dirname(from), path.dirname(to));
+        return;
+      } catch {
+        // the folder is there already (another file of it was kept): move the file alone
+      }
+    }
+    this.#folder(path.dirname(to));
+    try {
+      renameSync(from, to);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+      writeFileSync(to, readFileSync(from)); // another file system
+      rmSync(from);
+    }
+  }
+
+  #keep(rel: string, hash: string): boolean {
+    this.files[rel] = hash;
+    if (this.#dir === null || this.#previous?.[rel] === hash) return false;
+    this.written.push(rel);
+    return true;
+  }
+
+  #path(rel: string): string {
+    return path.join(this.#dir!, ...rel.split('/'));
+  }
+
+  #folder(dir: string): void {
+    if (this.#made.has(dir)) return;
+    mkdirSync(dir, { recursive: true });
+    this.#made.add(dir);
+  }
+}
