@@ -126,7 +126,8 @@ export class RequestClassifier {
       for (const g of this.#ignoring) if (g.ratio!.ignore!.matches(f.path)) ignore |= g.ratio!.ignoreBit;
       const np = normalPath(f.path);
       c = { pat: this.#atoms.get('target')!.classify(viewWith(f)), text: detach(target), normalPath: detach(np), pathHash: hash53(np), queryHash: hash53(f.query), ignore };
-      remember(this.#targets, target, c);
+      // keyed by the detached copy: the key must not keep its log line alive
+      remember(this.#targets, c.text, c);
     }
     return c;
   }
@@ -137,7 +138,7 @@ export class RequestClassifier {
       const m = matchText(ua);
       const def = claimedCrawler(ua, this.crawlers);
       c = { pat: this.#atoms.get('ua')!.classify(viewWith({ ua: m })), text: detach(ua), matchHash: hash53(m), rawHash: hash53(ua), crawler: def ? this.crawlers.indexOf(def) : -1 };
-      remember(this.#uas, ua, c);
+      remember(this.#uas, c.text, c);
     }
     return c;
   }
@@ -146,7 +147,7 @@ export class RequestClassifier {
     let c = this.#referers.get(referer);
     if (c === undefined) {
       c = { pat: this.#atoms.get('referer')!.classify(viewWith({ referer: matchText(referer) })), text: detach(referer) };
-      remember(this.#referers, referer, c);
+      remember(this.#referers, c.text, c);
     }
     return c;
   }
@@ -160,12 +161,12 @@ export class RequestClassifier {
     if (l === undefined) {
       const fields = { protocol: hit.protocol, host: hit.host, tag: hit.tag, raw: hit.tag ? hit.raw : '' };
       l = this.#atoms.get('line')!.classify(viewWith({ rest: restOf(fields) }, fields));
-      remember(this.#lines, lineKey, l);
+      remember(this.#lines, detach(lineKey), l);
     }
     let m = this.#methods.get(hit.method);
     if (m === undefined) {
       m = this.#atoms.get('method')!.classify(viewWith({}, { method: hit.method }));
-      remember(this.#methods, hit.method, m);
+      remember(this.#methods, detach(hit.method), m);
     }
     let g = this.#tags.get(hit.tag);
     if (g === undefined) {

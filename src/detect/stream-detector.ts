@@ -34,7 +34,7 @@ const STATE_VERSION = 4;
 /** An actor may be frozen after this long (log time) without a request, or longer if a window is longer. */
 const FREEZE_AFTER_MS = 600_000;
 /** Actors kept as objects before quiet ones are frozen (about 1 KB each; frozen, about 100 bytes). */
-const HOT_ACTORS = 50_000;
+const HOT_ACTORS = 10_000;
 /** Flag stored with a frozen actor: finish() must report it (a signature, or a crawler claim). */
 const NEEDS_OUTCOME = 1;
 /** New actors wait (their requests queued) until this many are looked up in the snapshot at once. */
@@ -71,7 +71,8 @@ export interface ActorOutcome {
   crawler: string | null;
   /** Distinct user agents (as logged), counted up to maxUserAgents. */
   userAgents: number;
-  activity: ReturnType<ActorState['activity']>;
+  /** The report's chart counts as stored (actors.activity): {"days":[[utcDayMs,n],…],"hours":[24],"statuses":[[class,n],…]}. */
+  activity: string;
   ips: AddressSeen[];
 }
 
@@ -566,7 +567,7 @@ export class StreamDetector {
       if (sigs.length > 0 || crawler >= 0 || opts.known?.(key) || this.#included.has(key)) {
         outcomes.push({
           key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen, signatures: sigs,
-          crawler: crawler >= 0 ? this.#o.crawlers[crawler]!.name : null, userAgents: a.uas?.length ?? 0, activity: a.activity(),
+          crawler: crawler >= 0 ? this.#o.crawlers[crawler]!.name : null, userAgents: a.uas?.length ?? 0, activity: JSON.stringify(a.activity()),
           ips: a.ips ?? (a.requests > 0 ? [{ ip: key, requests: a.requests, firstSeen: a.firstSeen, lastSeen: a.lastSeen }] : []),
         });
       }

@@ -92,7 +92,7 @@ export function writeOutcomes(db: Db, outcomes: readonly ActorOutcome[], now: nu
     const lastOffence = result.signatures.length ? Math.max(...result.signatures.map((g) => g.lastTs)) : null;
     upActor.run({
       key: o.key, slug: slugOf(o.key), family: ipFamily(o.key.split('/')[0]!), requests: o.requests, first: o.firstSeen, last: o.lastSeen,
-      raw: result.score, verdict: verdictOf(result.score), lastOffence, crawler: o.crawler, now, uas: o.userAgents, activity: JSON.stringify(o.activity),
+      raw: result.score, verdict: verdictOf(result.score), lastOffence, crawler: o.crawler, now, uas: o.userAgents, activity: o.activity,
     });
     setPeakAt.run(o.key);
     delIps.run(o.key);
