@@ -29,8 +29,9 @@ export default defineConfig({
     format: 'directory',
     // stylesheets as files so the CSP needs no 'unsafe-inline'
     inlineStylesheets: 'never',
-    // pages render one at a time on this thread; a few in flight let file writes overlap the rendering
-    concurrency: 4,
+    // one route at a time: report pages come in batches that write their files off this thread
+    // (src/site/site-output.ts), and more routes in flight only hold more pages in memory
+    concurrency: 1,
   },
   devToolbar: { enabled: false },
   integrations: primary

@@ -38,6 +38,13 @@ export function reportPageInput(reader: SnapshotReader, slug: string): ReportPag
   return { report, activity, neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) };
 }
 
+/** The inputs of several report pages (slugs of actors with a page), read from the snapshot together, in that order. */
+export function reportPageInputs(reader: SnapshotReader, slugs: readonly string[]): ReportPageInput[] {
+  const meta = pageMetaOf(reader.meta());
+  const keys = slugs.map((s) => reader.pageSummary(s)?.key).filter((k): k is string => k !== undefined);
+  return [...reader.reports(keys)].map(({ report, activity }) => ({ report, activity, neighbours: reader.neighbours(report), meta, agesOut: agesOutAt(report, meta) }));
+}
+
 export function countryPageInput(reader: SnapshotReader, code: string): GroupPageInput {
   return { meta: pageMetaOf(reader.meta()), actors: reader.byCountry(code) };
 }

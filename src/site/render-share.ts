@@ -24,6 +24,11 @@ export interface Share {
   shareMs: number;
   /** Where this worker's files go (PILLORY_OUT), each hashed, and written only if it changed. */
   out: SiteOutput;
+  /** When (performance.now()) the share was first asked for, and when Astro had written the pages. */
+  startedAt: number;
+  generatedAt?: number;
+  /** The report slugs to render, in batches (reportBatches()). */
+  batches?: string[][];
 }
 
 // Held on globalThis: the pages' copy of this module (bundled by Astro) and the worker's own copy
@@ -48,7 +53,7 @@ export function currentShare(): Share {
   const render = new Set<string>();
   for (const r of routes) if (!reusable(r, usable, previousDir)) render.add(routeId(r));
   const out = new SiteOutput(process.env.PILLORY_OUT || null, usable?.files ?? null);
-  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0), out };
+  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0), out, startedAt: t0 };
   slot[SLOT] = share;
   return share;
 }
@@ -65,10 +70,33 @@ function reusable(r: TrackedRoute, prev: SiteManifest | null, dir: string | null
  */
 export function adoptRenderedPages(astroOutDir: string): void {
   const share = currentShare();
+  share.generatedAt = performance.now();
   for (const r of share.routes) {
     if (!share.render.has(routeId(r))) continue;
-    for (const f of r.files) if (f.endsWith('.html')) share.out.adopt(astroOutDir, f, f.endsWith('/index.html'));
+    // report pages were handed over as their batch rendered them
+    for (const f of r.files) if (f.endsWith('.html') && !(f in share.out.files)) share.out.adopt(astroOutDir, f, f.endsWith('/index.html'));
   }
+}
+
+/** Report pages a render worker makes per route (pages/report-batch/[batch].astro). */
+export const REPORT_BATCH = 32;
+/** Site paths of the batch routes' own files, which are not part of the site. */
+export const REPORT_BATCH_PAGE = /^\/?report-batch\//;
+
+/** Under a render worker (buildSite()), rather than a plain `astro build` or `astro dev`. */
+export function inWorker(): boolean {
+  return Boolean(process.env.PILLORY_WORKER && process.env.PILLORY_OUT);
+}
+
+/** The slugs of the report pages this worker renders, REPORT_BATCH per batch; none outside a worker. */
+export function reportBatches(): string[][] {
+  if (!inWorker()) return [];
+  const share = currentShare();
+  if (!share.batches) {
+    const slugs = share.routes.filter((r) => r.kind === 'report' && share.render.has(routeId(r))).map((r) => r.key);
+    share.batches = Array.from({ length: Math.ceil(slugs.length / REPORT_BATCH) }, (_, i) => slugs.slice(i * REPORT_BATCH, (i + 1) * REPORT_BATCH));
+  }
+  return share.batches;
 }
 
 /** A data file a page makes beside itself (a report's JSON twin), into the build's output folder. */

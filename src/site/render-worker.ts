@@ -12,7 +12,7 @@ import { snapshot } from '../lib/snapshot.ts';
 import { exportDataFiles, searchIndexFiles, type DataFile } from './data-files.ts';
 import { projectRoot } from './data-paths.ts';
 import { routeId, type TrackedRoute } from './page-inputs.ts';
-import { currentShare } from './render-share.ts';
+import { currentShare, REPORT_BATCH_PAGE } from './render-share.ts';
 import { MANIFEST_DIR } from './site-manifest.ts';
 
 export interface WorkerResult {
@@ -53,10 +53,14 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
     const site = new URL(process.env.PILLORY_SITE_URL ?? 'https://pillory.example.org');
     // the tracked pages left already (astro:build:generated); the first worker keeps the rest: the
     // site-wide pages, styles, public files and the sitemap
-    if (share.primary) for (const f of listFiles(astroDir)) if (!NOT_SITE_FILES.has(f)) share.out.adopt(astroDir, f);
+    if (share.primary) for (const f of listFiles(astroDir)) if (!NOT_SITE_FILES.has(f) && !REPORT_BATCH_PAGE.test(f)) share.out.adopt(astroDir, f);
     for (const f of dataFiles(share, site)) share.out.emit(f.path, f.body);
+    await share.out.flush();
     if (process.env.PILLORY_TIMINGS) {
-      process.stderr.write(`worker ${process.env.PILLORY_WORKER}: astro ${Math.round(tBuilt - tStart)} ms (share ${share.shareMs} ms), rest ${Math.round(performance.now() - tBuilt)} ms\n`);
+      const ms = (a: number, b: number) => Math.round(b - a);
+      const generated = share.generatedAt ?? tBuilt;
+      process.stderr.write(`worker ${process.env.PILLORY_WORKER}: bundling ${ms(tStart, share.startedAt)} ms, share ${share.shareMs} ms, pages ${ms(share.startedAt + share.shareMs, generated)} ms `
+        + `(${share.render.size} routes), astro's end ${ms(generated, tBuilt)} ms, data files and the rest ${ms(tBuilt, performance.now())} ms\n`);
     }
     const result: WorkerResult = {
       routes: share.routes.map(({ kind, key, digest, files: fs }) => ({ kind, key, digest, files: fs })),

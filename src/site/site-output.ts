@@ -5,6 +5,7 @@
 // them again; data files (JSON twins, exports) are written there directly.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
 export const contentHash = (bytes: string | Buffer): string => createHash('sha1').update(bytes).digest('base64url');
@@ -17,6 +18,9 @@ export class SiteOutput {
   readonly #dir: string | null;
   readonly #previous: Readonly<Record<string, string>> | null;
   readonly #made = new Set<string>();
+  readonly #pending = new Set<Promise<void>>();
+  readonly #making = new Map<string, Promise<void>>();
+  #failed: Error | undefined;
 
   /**
    * @param dir the build's output folder (null: keep nothing, as in a plain `astro build`)
@@ -31,8 +35,18 @@ export class SiteOutput {
   emit(rel: string, body: string): void {
     if (!this.#keep(rel, contentHash(body))) return;
     const to = this.#path(rel);
-    this.#folder(path.dirname(to));
-    writeFileSync(to, body);
+    const dir = path.dirname(to);
+    // made and written off this thread while the next pages render; flush() waits for them
+    const job = (this.#made.has(dir) ? writeFile(to, body) : this.#folderAsync(dir).then(() => writeFile(to, body)))
+      .catch((e: unknown) => { this.#failed ??= e as Error; });
+    this.#pending.add(job);
+    void job.finally(() => this.#pending.delete(job));
+  }
+
+  /** Waits for the files still being written; throws the first write that failed. */
+  async flush(): Promise<void> {
+    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    if (this.#failed) throw this.#failed;
   }
 
   /**
@@ -72,6 +86,16 @@ export class SiteOutput {
 
   #path(rel: string): string {
     return path.join(this.#dir!, ...rel.split('/'));
+  }
+
+  /** A folder made once however many files go into it (the first file's write waits for it). */
+  #folderAsync(dir: string): Promise<void> {
+    let made = this.#making.get(dir);
+    if (!made) {
+      made = mkdir(dir, { recursive: true }).then(() => { this.#made.add(dir); this.#making.delete(dir); });
+      this.#making.set(dir, made);
+    }
+    return made;
   }
 
   #folder(dir: string): void {

@@ -5,7 +5,7 @@
 // well under the protocol's 50,000; PILLORY_SITEMAP_ENTRY_LIMIT lowers it so a test can see the split.
 import { snapshot } from '../lib/snapshot.ts';
 import { paths } from './format.ts';
-import { TRACKED_PAGE } from './render-share.ts';
+import { REPORT_BATCH_PAGE, TRACKED_PAGE } from './render-share.ts';
 
 export const SITEMAP_ENTRY_LIMIT = 10_000;
 const NOINDEX_PAGES = /^\/(?:404|search)\/?$/;
@@ -32,6 +32,6 @@ export function sitemapFilter(tracked: readonly string[]): (page: string) => boo
   const indexable = new Set(tracked);
   return (page) => {
     const p = new URL(page).pathname;
-    return TRACKED_PAGE.test(p) ? indexable.has(page) : !NOINDEX_PAGES.test(p);
+    return TRACKED_PAGE.test(p) ? indexable.has(page) : !NOINDEX_PAGES.test(p) && !REPORT_BATCH_PAGE.test(p);
   };
 }
