@@ -48,7 +48,8 @@ function line(label: string, r: BuildSiteResult & { ms: number }): void {
   console.log(`  ${label.padEnd(12)} ${sec(r.ms).padStart(7)}  ${String(Math.round(r.pages / (r.ms / 1000))).padStart(6)} pages/s of site, ` +
     `${r.rendered} tracked routes rendered, ${r.reused} kept; files +${f.added.length} ~${f.changed.length} -${f.removed.length} =${f.unchanged}`);
   console.log(`  ${''.padEnd(12)} phases: workers ${sec(r.phaseMs.render)}, merge ${sec(r.phaseMs.merge)}; ` +
-    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, this process ${peak} MB, together ${r.workerRssMb.reduce((a, b) => a + b, peak)} MB`);
+    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, this process ${peak} MB, together ${r.workerRssMb.reduce((a, b) => a + b, peak)} MB` +
+    (r.workersRestarted > 0 ? `; ${r.workersRestarted} worker(s) ran out of the capped heap and ran again` : ''));
 }
 
 function sameTree(a: string, b: string): string[] {
@@ -84,7 +85,8 @@ try {
       const differ = sameTree(site, path.join(dir, 'site-full'));
       console.log(`  verify       full build of night 2 in ${sec(check.ms)}: ${differ.length === 0 ? 'identical to the incremental build' : `${differ.length} files differ, e.g. ${differ.slice(0, 5).join(', ')}`}`);
     }
-    rmSync(dir, { recursive: true, force: true });
+    // nothing is deleted until every size is measured: on some disks (ext4 with online discard) file
+    // creation runs many times slower for minutes after a large tree is removed
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -22,6 +22,13 @@ import type { PublishPlan } from '../pipeline/publish-site.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const WORKER = fileURLToPath(new URL('../../scripts/render-worker.mjs', import.meta.url));
+/**
+ * The render workers' old space, in MB. With it V8 collects before it grows: the two workers of a
+ * 100,000-report build peaked at 1.03 and 0.96 GB instead of 1.95 and 1.70 GB, for 4% more time. A
+ * worker whose share does not fit is started again without the cap (see runWorker()).
+ * PILLORY_WORKER_HEAP_MB overrides it; 0 means no cap.
+ */
+const WORKER_HEAP_MB = 700;
 /** Below this many published actors, a second worker costs more (its own bundling) than it saves. */
 const ACTORS_PER_EXTRA_WORKER = 2000;
 
@@ -34,7 +41,7 @@ export interface BuildSiteOptions {
   previousDir?: string | null;
   /** Render everything, reusing nothing. */
   full?: boolean;
-  /** Worker processes (default: one per core, fewer for small sites). */
+  /** Worker processes (default: one per core, fewer for small sites; a number given is used as it is). */
   workers?: number;
 }
 
@@ -49,6 +56,8 @@ export interface BuildSiteResult {
   files: FileChanges;
   /** Peak resident memory of each worker process, in MB (they run at the same time). */
   workerRssMb: number[];
+  /** Workers that ran out of their capped heap and were run again without the cap. */
+  workersRestarted: number;
   /** Where the time went, in ms: the workers (digests, rendering, writing), then the manifest. */
   phaseMs: { render: number; merge: number };
   /** How the staging folder goes live (see publishSite()). */
@@ -68,7 +77,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const previousDir = opts.previousDir && !opts.full ? path.resolve(opts.previousDir) : null;
   const previous = readManifest(previousDir);
   const prev = previous && previous.fingerprint === fingerprint ? previous : null;
-  const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), 1 + Math.floor(actors / ACTORS_PER_EXTRA_WORKER)));
+  // as many as asked for; by default one per core, fewer for a small site
+  const workers = Math.max(1, opts.workers ?? Math.min(availableParallelism(), 1 + Math.floor(actors / ACTORS_PER_EXTRA_WORKER)));
 
   const staging = path.join(ROOT, '.astro');
   mkdirSync(staging, { recursive: true });
@@ -88,7 +98,20 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       PILLORY_PREVIOUS: prev ? previousDir! : '',
       PILLORY_OUT: outDir,
     };
-    const results = await Promise.all(dirs.map((d, i) => runWorker(d, { ...env, PILLORY_WORKER: `${i}/${workers}` })));
+    let workersRestarted = 0;
+    const heapMb = Number(process.env.PILLORY_WORKER_HEAP_MB ?? WORKER_HEAP_MB);
+    const results = await Promise.all(dirs.map(async (d, i) => {
+      const workerEnv = { ...env, PILLORY_WORKER: `${i}/${workers}` };
+      try {
+        return await runWorker(d, workerEnv, workerNodeArgs(heapMb));
+      } catch (e) {
+        if (!(e instanceof OutOfHeap)) throw e;
+        // the same share again, without the cap: what it wrote already is written over with the same bytes
+        workersRestarted++;
+        removeWorkerFiles(d);
+        return runWorker(d, workerEnv, workerNodeArgs(0));
+      }
+    }));
     const t1 = performance.now();
 
     const files: Record<string, string> = {};
@@ -108,9 +131,11 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     // what the previous site had and this one has not: pages of actors no longer published, and the like
     const remove = prev ? Object.keys(prev.files).filter((f) => !(f in files)).sort() : [];
 
-    const sorted = Object.fromEntries(Object.entries(files).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    // in a fixed order, so the manifest does not depend on how the routes were shared among workers
+    const byKey = <T,>(o: Record<string, T>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+    const sorted = byKey(files);
     const changes = fileChanges(previous?.files ?? null, sorted);
-    const manifest: SiteManifest = { version: MANIFEST_VERSION, fingerprint, routes, files: sorted };
+    const manifest: SiteManifest = { version: MANIFEST_VERSION, fingerprint, routes: byKey(routes), files: sorted };
     writeManifest(outDir, manifest, changes);
     // the manifest goes in last: until it does, the live site still says it is the previous build
     const publish: PublishPlan = prev ? { mode: 'patch', write: [...write.sort(), ...MANIFEST_FILES], remove } : { mode: 'replace', write: [], remove: [] };
@@ -123,6 +148,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       workers,
       files: changes,
       workerRssMb: results.map((r) => r.peakRssMb),
+      workersRestarted,
       phaseMs: { render: ms(t0, t1), merge: ms(t1, performance.now()) },
       publish,
     };
@@ -130,14 +156,32 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     if (cause instanceof PilloryError) throw cause;
     throw new PilloryError('SITE_BUILD', `the site build into ${outDir} failed: ${(cause as Error).message}`, { cause });
   } finally {
-    for (const d of dirs) for (const x of [d, `${d}.cache`, `${d}.vite`, `${d}.result.json`]) rmSync(x, { recursive: true, force: true });
+    for (const d of dirs) removeWorkerFiles(d);
   }
 }
 
+function removeWorkerFiles(d: string): void {
+  for (const x of [d, `${d}.cache`, `${d}.vite`, `${d}.result.json`]) rmSync(x, { recursive: true, force: true });
+}
+
+/**
+ * Node flags of a render worker. A 32 MB young generation (V8's default is 16) halves the scavenges
+ * of page rendering (10,000 reports: a worker's pages took 4.65 s instead of 5.2 s); the old space is
+ * capped at `heapMb` (0: not capped). PILLORY_WORKER_NODE_ARGS, when set, replaces these flags.
+ */
+function workerNodeArgs(heapMb: number): string[] {
+  const custom = process.env.PILLORY_WORKER_NODE_ARGS;
+  if (custom !== undefined) return custom.split(' ').filter(Boolean);
+  return ['--max-semi-space-size=32', ...(heapMb > 0 ? [`--max-old-space-size=${heapMb}`] : [])];
+}
+
+/** A worker that died because its heap was full (V8's own fatal error). */
+class OutOfHeap extends Error {}
+
 /** Runs one worker to its end and returns its result. */
-function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerResult> {
+function runWorker(outDir: string, env: Record<string, string>, nodeArgs: string[]): Promise<WorkerResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...(process.env.PILLORY_WORKER_NODE_ARGS ?? '').split(' ').filter(Boolean), WORKER, outDir], {
+    const child = spawn(process.execPath, [...nodeArgs, WORKER, outDir], {
       cwd: ROOT,
       // a nightly job has no use for Astro's telemetry notice or network calls
       env: { ...process.env, ...env, ASTRO_TELEMETRY_DISABLED: '1' },
@@ -157,7 +201,8 @@ function runWorker(outDir: string, env: Record<string, string>): Promise<WorkerR
           reject(new Error(`render worker ${path.basename(outDir)} left no readable result: ${(e as Error).message}`));
         }
       } else {
-        reject(new Error(`render worker ${path.basename(outDir)} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${out.trim().split('\n').slice(-12).join('\n')}`));
+        const Failure = /heap out of memory|Reached heap limit|ERR_WORKER_OUT_OF_MEMORY/.test(out) ? OutOfHeap : Error;
+        reject(new Failure(`render worker ${path.basename(outDir)} ${signal ? `was killed by ${signal}` : `exited with ${code}`}: ${out.trim().split('\n').slice(-12).join('\n')}`));
       }
     });
   });

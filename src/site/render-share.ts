@@ -104,6 +104,11 @@ export function emitBeside(f: { path: string; body: string }): void {
   currentShare().out.emit(f.path, f.body);
 }
 
+/** Waits while too many of this worker's files are still to be written (a batch waits before it renders). */
+export function outputRoom(): Promise<void> {
+  return currentShare().out.room();
+}
+
 /** Whether this build renders the tracked page (or export group) `key` of `kind`. */
 export function planned(kind: TrackedKind, key: string | number): boolean {
   return currentShare().render.has(`${kind} ${key}`);

@@ -54,7 +54,10 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
     // the tracked pages left already (astro:build:generated); the first worker keeps the rest: the
     // site-wide pages, styles, public files and the sitemap
     if (share.primary) for (const f of listFiles(astroDir)) if (!NOT_SITE_FILES.has(f) && !REPORT_BATCH_PAGE.test(f)) share.out.adopt(astroDir, f);
-    for (const f of dataFiles(share, site)) share.out.emit(f.path, f.body);
+    for (const f of dataFiles(share, site)) {
+      share.out.emit(f.path, f.body);
+      await share.out.room();
+    }
     await share.out.flush();
     if (process.env.PILLORY_TIMINGS) {
       const ms = (a: number, b: number) => Math.round(b - a);

@@ -8,6 +8,9 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+/** Files written at once: enough to keep the disk busy, well under any open-files limit. */
+const IN_FLIGHT = 32;
+
 export const contentHash = (bytes: string | Buffer): string => createHash('sha1').update(bytes).digest('base64url');
 
 export class SiteOutput {
@@ -18,7 +21,9 @@ export class SiteOutput {
   readonly #dir: string | null;
   readonly #previous: Readonly<Record<string, string>> | null;
   readonly #made = new Set<string>();
-  readonly #pending = new Set<Promise<void>>();
+  readonly #queue: Array<{ to: string; body: string }> = [];
+  #running = 0;
+  #waiting: Array<{ backlog: number; resolve: () => void }> = [];
   readonly #making = new Map<string, Promise<void>>();
   #failed: Error | undefined;
 
@@ -31,22 +36,53 @@ export class SiteOutput {
     this.#previous = previous;
   }
 
-  /** A file made in memory (site-relative path with forward slashes). */
+  /**
+   * A file made in memory (site-relative path with forward slashes). It is written off this thread,
+   * IN_FLIGHT files at a time, while the next pages render; room() and flush() wait for the writes.
+   */
   emit(rel: string, body: string): void {
     if (!this.#keep(rel, contentHash(body))) return;
-    const to = this.#path(rel);
-    const dir = path.dirname(to);
-    // made and written off this thread while the next pages render; flush() waits for them
-    const job = (this.#made.has(dir) ? writeFile(to, body) : this.#folderAsync(dir).then(() => writeFile(to, body)))
-      .catch((e: unknown) => { this.#failed ??= e as Error; });
-    this.#pending.add(job);
-    void job.finally(() => this.#pending.delete(job));
+    this.#queue.push({ to: this.#path(rel), body });
+    this.#pump();
   }
 
-  /** Waits for the files still being written; throws the first write that failed. */
+  /** Resolves once at most `backlog` files wait to be written: makers of many files wait here, so bodies do not pile up in memory. */
+  room(backlog = 256): Promise<void> {
+    if (this.#queue.length <= backlog) return Promise.resolve();
+    return new Promise((resolve) => this.#waiting.push({ backlog, resolve }));
+  }
+
+  /** Waits until every file is written; throws the first write that failed. */
   async flush(): Promise<void> {
-    while (this.#pending.size > 0) await Promise.all([...this.#pending]);
+    while (this.#queue.length > 0 || this.#running > 0) {
+      await new Promise<void>((resolve) => this.#waiting.push({ backlog: -1, resolve }));
+    }
     if (this.#failed) throw this.#failed;
+  }
+
+  #pump(): void {
+    while (this.#running < IN_FLIGHT && this.#queue.length > 0) {
+      const { to, body } = this.#queue.shift()!;
+      const dir = path.dirname(to);
+      this.#running++;
+      (this.#made.has(dir) ? writeFile(to, body) : this.#folderAsync(dir).then(() => writeFile(to, body)))
+        .catch((e: unknown) => { this.#failed ??= e as Error; })
+        .finally(() => {
+          this.#running--;
+          this.#pump();
+          this.#wake();
+        });
+    }
+  }
+
+  #wake(): void {
+    const idle = this.#queue.length === 0 && this.#running === 0;
+    const still: Array<{ backlog: number; resolve: () => void }> = [];
+    for (const w of this.#waiting) {
+      if (w.backlog < 0 ? idle : this.#queue.length <= w.backlog) w.resolve();
+      else still.push(w);
+    }
+    this.#waiting = still;
   }
 
   /**

@@ -35,6 +35,7 @@ let first: BuildSiteResult;
 let again: BuildSiteResult;
 let night2: { changed: string[]; added: string[]; removed: string[] };
 let quiet: BuildSiteResult;
+let full2: BuildSiteResult;
 const DAY = 86_400_000;
 
 /** Every file of a built site, with its bytes; the build's own change list is left out. */
@@ -67,7 +68,13 @@ beforeAll(async () => {
   copyFileSync(path.join(dir, 's1.sqlite'), path.join(dir, 's2.sqlite'));
   night2 = changeSome(path.join(dir, 's2.sqlite'), { fraction: 0.05, added: 2, removed: 1, seed: 3 });
   await build('s2.sqlite', 'c', { previous: 'b' });
-  await build('s2.sqlite', 'd', { workers: 2 });
+  // both workers given a heap far too small: each dies of it and is run again without the cap
+  process.env.PILLORY_WORKER_HEAP_MB = '32';
+  try {
+    full2 = await build('s2.sqlite', 'd', { workers: 2 });
+  } finally {
+    delete process.env.PILLORY_WORKER_HEAP_MB;
+  }
   // a night in which only time passes: every score decays, every DNSBL answer is checked again (same
   // answers), the run's clock moves; no actor does anything
   copyFileSync(path.join(dir, 's1.sqlite'), path.join(dir, 's3.sqlite'));
@@ -114,6 +121,12 @@ describe('an unchanged snapshot', () => {
 describe('a night with changes', () => {
   it('equals the full build of the same snapshot (two workers) byte for byte', () => {
     expectSameTree('c', 'd');
+  });
+
+  it('restarts a worker that ran out of its capped heap, and the site is whole', () => {
+    expect(full2.workers).toBe(2);
+    expect(full2.workersRestarted).toBe(2);
+    expect(first.workersRestarted).toBe(0);
   });
 
   it('re-renders the changed and new reports, and of the others only those whose neighbourhood changed', () => {
