@@ -824,14 +824,17 @@ function idList(json: string): number[] {
   return Array.isArray(ids) ? ids.filter((n): n is number => Number.isSafeInteger(n)) : [];
 }
 
-let shared: SnapshotReader | null = null;
+// Held on globalThis: in a render worker the pages' copy of this module (bundled by Astro) and the
+// worker's own copy must share one reader, or each loads the published list and its indexes again.
+const READER = Symbol.for('pillory.snapshot-reader');
+const held = globalThis as { [READER]?: SnapshotReader };
 
 /** The process-wide reader over PILLORY_SNAPSHOT, opened on first use. */
 export function snapshot(): SnapshotReader {
-  if (!shared) {
+  if (!held[READER]) {
     const file = process.env.PILLORY_SNAPSHOT;
     if (!file) throw new PilloryError('SNAPSHOT_PATH', 'PILLORY_SNAPSHOT is not set: the site needs the path of a snapshot file');
-    shared = new SnapshotReader(file);
+    held[READER] = new SnapshotReader(file);
   }
-  return shared;
+  return held[READER];
 }
