@@ -4,18 +4,17 @@
 // the first. Prints pages per second, the time of each phase, and peak memory. --verify also builds
 // the changed night in full and checks the incremental result equals it byte for byte.
 // A benchmark, not a test: nothing here asserts a speed.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfigFile } from '../../src/config/load-config.ts';
 import { runNightly } from '../../src/pipeline/nightly.ts';
-import { buildSite, type BuildSiteResult } from '../../src/site/build-site.ts';
-import { buildIntoPlace } from '../../src/pipeline/publish-site.ts';
+import type { BuildSiteResult } from '../../src/site/build-site.ts';
 import { changeSome, makeSyntheticSnapshot } from './synthetic-snapshot.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const SITE = 'https://pillory.example.org';
 
 const args = process.argv.slice(2);
 const verify = args.includes('--verify');
@@ -35,20 +34,26 @@ async function baseSnapshot(): Promise<string> {
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** As `pillory build` does it: into a staging folder, then live (a whole new site, or a patch of what changed). */
-async function timedBuild(snapshot: string, live: string, incremental: boolean): Promise<BuildSiteResult & { ms: number }> {
-  const t0 = performance.now();
-  const r = await buildIntoPlace(live, (tmp) => buildSite({ snapshot, outDir: tmp, previousDir: incremental ? live : null, siteUrl: SITE, workers }), (x) => x.publish);
-  return { ...r, ms: performance.now() - t0 };
+type Timed = BuildSiteResult & { ms: number; parentRssMb: number };
+
+/**
+ * As `pillory build` does it: into a staging folder, then live (a whole new site, or a patch of what
+ * changed); in a process of its own, so its peak memory is the build's (scripts/bench/site-build.ts).
+ */
+function timedBuild(snapshot: string, live: string, incremental: boolean): Timed {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/site-build.ts'), snapshot, live, incremental ? 'incremental' : 'full', ...(workers ? [String(workers)] : [])],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`the build of ${snapshot} failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Timed;
 }
 
-function line(label: string, r: BuildSiteResult & { ms: number }): void {
+function line(label: string, r: Timed): void {
   const f = r.files;
-  const peak = Math.round(process.resourceUsage().maxRSS / 1024);
+  const peak = r.parentRssMb;
   console.log(`  ${label.padEnd(12)} ${sec(r.ms).padStart(7)}  ${String(Math.round(r.pages / (r.ms / 1000))).padStart(6)} pages/s of site, ` +
     `${r.rendered} tracked routes rendered, ${r.reused} kept; files +${f.added.length} ~${f.changed.length} -${f.removed.length} =${f.unchanged}`);
   console.log(`  ${''.padEnd(12)} phases: workers ${sec(r.phaseMs.render)}, merge ${sec(r.phaseMs.merge)}; ` +
-    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, this process ${peak} MB, together ${r.workerRssMb.reduce((a, b) => a + b, peak)} MB` +
+    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, the process that started them ${peak} MB, together ${r.workerRssMb.reduce((a, b) => a + b, peak)} MB` +
     (r.workersRestarted > 0 ? `; ${r.workersRestarted} worker(s) ran out of the capped heap and ran again` : ''));
 }
 
@@ -72,16 +77,16 @@ try {
     makeSyntheticSnapshot({ base, out: s1, actors: n, seed: n });
     console.log(`\n${n.toLocaleString('en-US')} published actors: synthetic snapshot ${mb(statSync(s1).size)} (made in ${sec(performance.now() - t0)})`);
     const site = path.join(dir, 'site');
-    const full = await timedBuild(s1, site, false);
+    const full = timedBuild(s1, site, false);
     line('full build', full);
     const s2 = path.join(dir, 'night2.sqlite');
     copyFileSync(s1, s2);
     const c = changeSome(s2, { fraction: 0.01, added: Math.round(n / 1000), removed: Math.round(n / 1000), seed: n + 1 });
-    const night = await timedBuild(s2, site, true);
+    const night = timedBuild(s2, site, true);
     line(`1% changed`, night);
     console.log(`  ${''.padEnd(12)} (${c.changed.length} actors changed, ${c.added.length} added, ${c.removed.length} removed)`);
     if (verify) {
-      const check = await timedBuild(s2, path.join(dir, 'site-full'), false);
+      const check = timedBuild(s2, path.join(dir, 'site-full'), false);
       const differ = sameTree(site, path.join(dir, 'site-full'));
       console.log(`  verify       full build of night 2 in ${sec(check.ms)}: ${differ.length === 0 ? 'identical to the incremental build' : `${differ.length} files differ, e.g. ${differ.slice(0, 5).join(', ')}`}`);
     }
