@@ -1,4 +1,5 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { prng } from './prng.ts';
 
 // A synthetic day of a public blog's combined access log, for the benchmark: ordinary visitors
 // (a page and its assets, referers, returning readers), search-engine crawlers, and scanners walking
@@ -49,17 +50,6 @@ const BUILTIN_SCANNER_PATHS = [
 const BUILTIN_SCANNER_UAS = ['Mozilla/5.0 (X11; Linux x86_64; rv:91.0) Gecko/20100101 Firefox/91.0', 'python-requests/2.31.0', 'Go-http-client/1.1', 'curl/8.5.0'];
 const SLUGS = Array.from({ length: 400 }, (_, i) => `post-${i}-${(i * 7919).toString(36)}`);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function clfTime(ms: number): string {
   const d = new Date(ms);

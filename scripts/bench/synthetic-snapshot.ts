@@ -7,21 +7,10 @@ import Database from 'better-sqlite3';
 import { copyFileSync, rmSync } from 'node:fs';
 import { actorKeyOf, canonicalIp, isNonPublic, slugOf } from '../../src/core/ip.ts';
 import { ensurePageRevisions } from '../../src/snapshot/page-revision.ts';
+import { prng } from './prng.ts';
 
 type Row = Record<string, unknown>;
 const DAY = 86_400_000;
-
-/** Small deterministic PRNG (mulberry32): the same seed gives the same snapshot. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const COUNTRIES: [string, string][] = [
   ['CN', 'China'], ['US', 'United States'], ['RU', 'Russia'], ['DE', 'Germany'], ['NL', 'Netherlands'], ['FR', 'France'],

@@ -5,6 +5,7 @@ import type { CrawlerDef } from '../../src/detect/crawler-claim.ts';
 import { detectActor, type ActorFacts } from '../../src/detect/detect-actor.ts';
 import { viewOf } from '../../src/detect/request-view.ts';
 import { StreamDetector, type DetectionOutput, type StreamOptions } from '../../src/detect/stream-detector.ts';
+import { prng } from '../../scripts/bench/prng.ts';
 
 // Both detectors over the same requests: detectActor on each actor's requests (the reference), and
 // the streaming detector fed the requests in the order given (the order they were read).
@@ -68,17 +69,7 @@ export function brief(m: Map<string, SignatureHit[]>): Record<string, string[]> 
   return out;
 }
 
-/** A small deterministic PRNG (mulberry32), so a failing sequence can be replayed by its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const TARGETS = [
   '/', '/', '/', '/index.html', '/blog/post-1', '/img/a.png', '/css/site.css', '/favicon.ico', '/wp-login.php', '/administrator/',
