@@ -165,7 +165,7 @@ function removeWorkerFiles(d: string): void {
 }
 
 /**
- * Node flags of a render worker. A 32 MB young generation (V8's default is 16) halves the scavenges
+ * Node flags of a render worker. A 32 MB young generation (V8's default is 16) means fewer scavenges
  * of page rendering (10,000 reports: a worker's pages took 4.65 s instead of 5.2 s); the old space is
  * capped at `heapMb` (0: not capped). PILLORY_WORKER_NODE_ARGS, when set, replaces these flags.
  */

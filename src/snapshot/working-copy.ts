@@ -90,6 +90,9 @@ function upgradeFromV1(db: Db): void {
   const hasHits = db.prepare(`SELECT 1 FROM sqlite_master WHERE type='table' AND name='hits'`).get();
   if (!hasHits) return;
   const next = Number(db.prepare(`SELECT coalesce(max(id), 0) + 1 FROM hits`).pluck().get());
+  // version 1 kept no newest_ts: without it, `--as-of newest` on a night with no new line scored as of now
+  const newest = db.prepare(`SELECT max(ts) FROM hits`).pluck().get() as number | null;
+  if (newest !== null) db.prepare(`INSERT INTO meta(key, value) VALUES ('newest_ts', ?) ON CONFLICT(key) DO NOTHING`).run(String(newest));
   db.exec(`DELETE FROM hits WHERE id NOT IN (SELECT j.value FROM signatures s, json_each(s.request_ids) j)`);
   db.exec(`DELETE FROM actor_ips WHERE actor IN (SELECT key FROM actors WHERE raw_score = 0 AND crawler IS NULL AND published = 0 AND status = 'none')`);
   db.exec(`DELETE FROM actors WHERE raw_score = 0 AND crawler IS NULL AND published = 0 AND status = 'none'`);

@@ -10,7 +10,7 @@ import { SCHEMA_VERSION } from '../../src/snapshot/schema.ts';
 // version, it keeps what pages cite and show, and drops the rest.
 
 describe('opening a schema 1 snapshot', () => {
-  it('keeps cited requests and per-day history, drops the others, and numbers new requests after the old', () => {
+  it('keeps cited requests, per-day history and the newest request time, drops the other requests, and numbers new ones after the old', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'pillory-v1-')), 's.sqlite');
     const old = new Database(file);
     old.exec(`
@@ -29,8 +29,8 @@ describe('opening a schema 1 snapshot', () => {
         country_name TEXT, region TEXT, city TEXT, asn INTEGER, org TEXT, network_type TEXT NOT NULL DEFAULT 'unknown', network_reason TEXT,
         geo_source TEXT, crawler TEXT, crawler_check TEXT, updated_at INTEGER NOT NULL);
     `);
-    const hit = old.prepare(`INSERT INTO hits VALUES (?, ?, ?, 0, 'GET', '/x', '/x', 'HTTP/1.1', 404, 0, '', '', '', NULL, '', 0, 1)`);
-    for (const [id, actor] of [[1, '192.0.2.1'], [2, '192.0.2.1'], [3, '192.0.2.1'], [7, '192.0.2.2']] as const) hit.run(id, actor, actor);
+    const hit = old.prepare(`INSERT INTO hits VALUES (?, ?, ?, ?, 'GET', '/x', '/x', 'HTTP/1.1', 404, 0, '', '', '', NULL, '', 0, 1)`);
+    for (const [id, actor] of [[1, '192.0.2.1'], [2, '192.0.2.1'], [3, '192.0.2.1'], [7, '192.0.2.2']] as const) hit.run(id, actor, actor, Date.UTC(2015, 4, 19) + id * 60_000);
     old.prepare(`INSERT INTO signatures VALUES ('192.0.2.1', 'secret-file-probe', 'f', 'l', 't', 'd', 35, 'medium', 2, 0, 0, '[1,3]')`).run();
     old.prepare(`INSERT INTO actor_days VALUES ('192.0.2.1', '2015-05-19', 2), ('192.0.2.1', '2015-05-20', 1), ('192.0.2.2', '2015-05-20', 1)`).run();
     const actor = old.prepare(`INSERT INTO actors(key, slug, family, requests, first_seen, last_seen, score, raw_score, peak_score, verdict, published, updated_at)
@@ -46,6 +46,7 @@ describe('opening a schema 1 snapshot', () => {
     const actors = db.prepare(`SELECT key, activity FROM actors ORDER BY key`).all() as { key: string; activity: string }[];
     const next = db.prepare(`SELECT value FROM meta WHERE key = 'next_hit_id'`).pluck().get();
     const version = db.prepare(`SELECT value FROM meta WHERE key = 'schema_version'`).pluck().get();
+    const newest = db.prepare(`SELECT value FROM meta WHERE key = 'newest_ts'`).pluck().get();
     copy.discard();
     expect(ids).toEqual([1, 3]);
     expect(tables).toContain('actor_state');
@@ -54,6 +55,9 @@ describe('opening a schema 1 snapshot', () => {
     expect(actors.map((a) => a.key)).toEqual(['192.0.2.1']);
     expect(JSON.parse(actors[0]!.activity).days).toEqual([[Date.UTC(2015, 4, 19), 2], [Date.UTC(2015, 4, 20), 1]]);
     expect(next).toBe('8');
+    // the newest request read so far, of all the old ones (a request not kept still happened): what
+    // --as-of newest scores against when a night brings no new line
+    expect(newest).toBe(String(Date.UTC(2015, 4, 19) + 7 * 60_000));
     expect(version).toBe(String(SCHEMA_VERSION));
   });
 });
