@@ -30,6 +30,9 @@ describe('pillory build on the bundled demo (the README path)', () => {
     const page = readFileSync(join(dir, 'dist/ip/195.250.34.144/index.html'), 'utf8');
     expect(page).toContain('/wp-login.php');
     expect(page).toContain('IP Geolocation by DB-IP');
+    // history: 91.236.75.25 asked on 18 and 20 May 2015 (one and eight requests)
+    const prober = readFileSync(join(dir, 'dist/ip/91.236.75.25/index.html'), 'utf8');
+    expect(prober).toMatch(/<dt[^>]*>Days active<\/dt><dd[^>]*>2 days with requests \(UTC\)<\/dd>/);
     for (const f of ['index.html', '404.html', 'robots.txt', 'sitemap-index.xml', 'country/index.html', 'asn/index.html']) {
       expect(existsSync(join(dir, 'dist', f)), f).toBe(true);
     }

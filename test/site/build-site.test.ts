@@ -181,6 +181,7 @@ describe('buildSite on the fixture snapshot', () => {
 
   it('draws the activity timeline and the per-hour heat strip as static SVG with a text summary', () => {
     const html = read('ip/192.0.2.10/index.html');
+    expect(plain(html)).toContain('<dt>Days active</dt><dd>1 day with requests (UTC)</dd>');
     expect(html).toContain('aria-labelledby="days-t"');
     expect(html).toContain('<figcaption id="days-t">Requests per day (UTC): 7 requests from 2026-11-20 to 2026-11-20; busiest day 2026-11-20 with 7 requests.</figcaption>');
     expect(html).toContain('Requests by hour of day (UTC): active in 2 hours of 24, busiest 04:00–04:59 with 5 requests');
