@@ -219,6 +219,7 @@ export class SnapshotReader {
         'SELECT id, started_at, finished_at, as_of, lines_read, lines_parsed FROM runs ORDER BY id DESC LIMIT 1'),
       runs: db.prepare<[], { started_at: number; lines_read: number; lines_parsed: number; skipped_json: string }>(
         'SELECT started_at, lines_read, lines_parsed, skipped_json FROM runs ORDER BY id'),
+      publishedCount: db.prepare<[], { n: number }>('SELECT count(*) AS n FROM actors WHERE published = 1'),
       published: db.prepare<[], SummaryRow>(`SELECT ${summaryCols} FROM actors WHERE published = 1 ${ORDER}`),
       // today's score and verdict, for what is rebuilt every night: blocklists, home page, feed
       today: db.prepare<[], { key: string; score: number; verdict: string }>(`SELECT key, score, verdict FROM actors WHERE published = 1`),
@@ -324,6 +325,11 @@ export class SnapshotReader {
   }
 
   /** Every published actor with a safe slug, worst first. */
+  /** How many actors are published, without reading them (the site build sizes its workers by it). */
+  publishedCount(): number {
+    return this.#stmts.publishedCount.get()!.n;
+  }
+
   published(): ActorSummary[] {
     this.#published ??= this.#stmts.published.all().filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
     return this.#published;

@@ -71,7 +71,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   const site = new URL(opts.siteUrl);
   // fail with our own sentence (missing file, wrong schema version) before any worker starts
   const reader = new SnapshotReader(snapshotFile);
-  const actors = reader.published().length;
+  const actors = reader.publishedCount();
   reader.close();
   const fingerprint = siteFingerprint(ROOT, { siteUrl: site.href, manifest: MANIFEST_VERSION });
   const previousDir = opts.previousDir && !opts.full ? path.resolve(opts.previousDir) : null;

@@ -40,6 +40,8 @@ describe('SnapshotReader', () => {
       ['198.51.100.30', 62, 4, false],
     ]);
     expect(reader.blocklisted().map((a) => a.key)).not.toContain(FIXTURE.scanner.key);
+    // counted without reading them: the five above (the expired and unpublished actors are not)
+    expect(reader.publishedCount()).toBe(5);
   });
 
   it('lists expired actors apart: they have pages, but are not published', () => {
