@@ -28,6 +28,8 @@ export function formatSummary(s: NightlySummary, extra: { site?: Pick<BuildSiteR
   const cpu = Object.entries(s.stageCpuMs ?? {}).map(([k, v]) => `${k} ${v} ms`).join(', ');
   lines.push(`time      ${Object.entries(s.stageMs).map(([k, v]) => `${k} ${v} ms`).join(', ')}${cpu ? ` (CPU: ${cpu})` : ''}`);
   const rss = Object.entries(s.stageRssMb).map(([k, v]) => `${k} ${v}`).join(', ');
-  lines.push(`memory    ${extra.peakRssMb !== undefined ? `peak RSS ${extra.peakRssMb} MB; ` : ''}by stage (MB): ${rss}`);
+  // the site stage's figure adds its render workers (other processes) to this one's
+  const workers = s.stageRssMb.site !== undefined ? '; site = this process + its render workers' : '';
+  lines.push(`memory    ${extra.peakRssMb !== undefined ? `peak RSS of this process ${extra.peakRssMb} MB; ` : ''}by stage (MB${workers}): ${rss}`);
   return lines;
 }

@@ -68,9 +68,18 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof PilloryError) {
       err(`pillory: ${e.message}`);
-      return e.code === 'SITE_FAILED' ? 4 : e.code === 'LOCKED' ? 5 : e.code.startsWith('CONFIG') || e.code === 'BAD_ARGS' || e.code === 'BAD_AS_OF' ? 2 : e.code.endsWith('MISSING') ? 3 : 1;
+      return exitCodeOf(e.code);
     }
     err(`pillory: unexpected failure: ${(e as Error).stack ?? String(e)}`);
     return 1;
   }
+}
+
+/** The exit code of a failure (README, "Run it every night"): 2 bad arguments or config, 3 missing or unreadable input, 4 site build failed, 5 locked, 1 anything else. */
+export function exitCodeOf(code: string): number {
+  if (code === 'SITE_FAILED') return 4;
+  if (code === 'LOCKED') return 5;
+  if (code.startsWith('CONFIG') || code === 'BAD_ARGS' || code === 'BAD_AS_OF') return 2;
+  if (code.startsWith('LOG_') || code.endsWith('_MISSING')) return 3;
+  return 1;
 }

@@ -11,12 +11,12 @@ export const DEFAULT_PROXIES_DIR = fileURLToPath(new URL('../../data/proxies/', 
 export function cdnRanges(names: readonly string[], dir: string = DEFAULT_PROXIES_DIR): string[] {
   const out: string[] = [];
   for (const name of names) {
-    if (!/^[a-z0-9-]{1,40}$/.test(name)) throw new PilloryError('bad-cdn-ranges', `cdnRanges: "${name}" is not a provider name`);
+    if (!/^[a-z0-9-]{1,40}$/.test(name)) throw new PilloryError('CONFIG_CDN_RANGES', `cdnRanges: "${name}" is not a provider name`);
     let text: string;
     try {
       text = readFileSync(join(dir, `${name}.txt`), 'utf8');
     } catch (cause) {
-      throw new PilloryError('bad-cdn-ranges', `cdnRanges: no ranges for "${name}" in ${dir}`, { cause });
+      throw new PilloryError('CONFIG_CDN_RANGES', `cdnRanges: no ranges for "${name}" in ${dir}`, { cause });
     }
     for (const raw of text.split('\n')) {
       const line = raw.replace(/#.*/, '').trim();

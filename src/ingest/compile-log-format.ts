@@ -153,7 +153,7 @@ function mergeTargetAndQuery(tokens: Token[]): Token[] {
 }
 
 function bad(format: string, why: string): PilloryError {
-  return new PilloryError('bad-format', `log format ${JSON.stringify(format.slice(0, 80))}: ${why}`);
+  return new PilloryError('CONFIG_LOG_FORMAT', `log format ${JSON.stringify(format.slice(0, 80))}: ${why}`);
 }
 
 /** An nginx string uses `$var`, an Apache one `%x`. */

@@ -139,7 +139,7 @@ export async function ingestFiles(
     } catch (cause) {
       // only file-system and zlib errors are about the file; anything else (onHit's) passes unchanged
       if (cause instanceof PilloryError || typeof (cause as NodeJS.ErrnoException)?.code !== 'string') throw cause;
-      throw new PilloryError('log-unreadable', `cannot read log file ${path}: ${(cause as Error).message}`, { cause });
+      throw new PilloryError('LOG_UNREADABLE', `cannot read log file ${path}: ${(cause as Error).message}`, { cause });
     }
   }
   return { counts, checkpoints: [...out.values()], newestTs, oldestTs };
@@ -156,7 +156,7 @@ export function lineToHit(opts: Pick<IngestOptions, 'format' | 'jsonFields' | 't
   try {
     trusted = proxies.length ? blockListOf(proxies) : null;
   } catch (cause) {
-    throw new PilloryError('bad-trusted-proxies', `trustedProxies: ${(cause as Error).message}`, { cause });
+    throw new PilloryError('CONFIG_TRUSTED_PROXIES', `trustedProxies: ${(cause as Error).message}`, { cause });
   }
   if (!trusted) return (line) => parser(line, null);
   const headers = emptyHeaders();

@@ -30,7 +30,7 @@ function compileMap(map: JsonFieldMap): Compiled {
 export function jsonFieldMapOf(custom: Record<string, string | readonly string[]>, base: JsonFieldMap = GENERIC_JSON_FIELDS): JsonFieldMap {
   for (const k of Object.keys(custom)) {
     if (!(JSON_FIELDS as readonly string[]).includes(k)) {
-      throw new PilloryError('bad-format', `jsonFields: unknown key "${k}"; known: ${JSON_FIELDS.join(', ')}`);
+      throw new PilloryError('CONFIG_LOG_FORMAT', `jsonFields: unknown key "${k}"; known: ${JSON_FIELDS.join(', ')}`);
     }
   }
   return { ...base, ...custom };

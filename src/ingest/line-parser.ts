@@ -26,7 +26,7 @@ export function lineParserFor(format: string, jsonFields: Record<string, string 
   const preset = Object.hasOwn(JSON_PRESETS, name) ? JSON_PRESETS[name] : undefined;
   if (preset) return jsonLineParser(jsonFieldMapOf(jsonFields, preset));
   if (Object.keys(jsonFields).length > 0) {
-    throw new PilloryError('bad-format', `jsonFields is set, but format "${format}" is not a JSON format (${Object.keys(JSON_PRESETS).join(', ')})`);
+    throw new PilloryError('CONFIG_LOG_FORMAT', `jsonFields is set, but format "${format}" is not a JSON format (${Object.keys(JSON_PRESETS).join(', ')})`);
   }
   if ((CLF_NAMES as readonly string[]).includes(name)) {
     const f = name as LineFormat;
@@ -34,5 +34,5 @@ export function lineParserFor(format: string, jsonFields: Record<string, string 
   }
   if (name === 'nginx_main') return compileLogFormat(NGINX_MAIN);
   if (name.includes('$') || name.includes('%')) return compileLogFormat(format);
-  throw new PilloryError('bad-format', `log format "${format}" is not known; use one of ${FORMAT_NAMES.join(', ')}, an nginx log_format string or an Apache LogFormat string`);
+  throw new PilloryError('CONFIG_LOG_FORMAT', `log format "${format}" is not known; use one of ${FORMAT_NAMES.join(', ')}, an nginx log_format string or an Apache LogFormat string`);
 }

@@ -71,6 +71,10 @@ describe('pillory errors', () => {
     [['nightly', '--bogus'], 2, /Unknown option '--bogus'/],
     [['frobnicate'], 2, /unknown command "frobnicate"/],
     [['export', '--db', '/nonexistent/s.sqlite'], 3, /no snapshot at \/nonexistent\/s\.sqlite/],
+    // missing input is 3, as the README says (a missing --log file once exited 1)
+    [['nightly', '--log', '/nonexistent/access.log', '--db', '/tmp/pillory-never.sqlite'], 3, /log file not found: \/nonexistent\/access\.log/],
+    [['nightly', '--log', '/nonexistent/*.log', '--db', '/tmp/pillory-never.sqlite'], 3, /no log file matches \/nonexistent\/\*\.log/],
+    [['nightly', '--format', '$remote_addr $nope', '--log', '/dev/null', '--db', '/tmp/pillory-never.sqlite'], 2, /log format/],
   ])('%j exits %i with a sentence', (args, code, message) => {
     const r = run(args);
     expect(r.status).toBe(code);

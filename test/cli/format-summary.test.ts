@@ -21,7 +21,7 @@ describe('formatSummary', () => {
       'dnsbl     error 5, listed 3, not_listed 20',
       'site      9 pages in /srv/dist: 3 rendered, 6 unchanged and kept (2 workers); files 1 added, 2 changed, 0 removed, 40 unchanged',
       'time      ingest 120 ms, score 30 ms (CPU: ingest 200 ms, score 25 ms)',
-      'memory    peak RSS 120 MB; by stage (MB): ingest 90, score 95',
+      'memory    peak RSS of this process 120 MB; by stage (MB): ingest 90, score 95',
     ]);
   });
 
@@ -45,5 +45,13 @@ describe('formatSummary', () => {
       published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: {}, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
     });
     expect(lines[4]).toBe('dnsbl     not checked');
+  });
+
+  it('says that the site stage\'s memory includes its render workers', () => {
+    const lines = formatSummary({
+      runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
+      published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: { ingest: 120, site: 840 }, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
+    }, { peakRssMb: 360 });
+    expect(lines.at(-1)).toBe('memory    peak RSS of this process 360 MB; by stage (MB; site = this process + its render workers): ingest 120, site 840');
   });
 });

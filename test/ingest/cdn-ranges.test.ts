@@ -32,7 +32,7 @@ describe('cdnRanges (data/proxies)', () => {
     ['akamai', 'no ranges for "akamai"'],
     ['../etc/passwd', '"../etc/passwd" is not a provider name'],
   ])('refuses %j', (name, message) => {
-    expect(() => cdnRanges([name])).toThrow(expect.objectContaining({ code: 'bad-cdn-ranges', message: expect.stringContaining(message) }));
+    expect(() => cdnRanges([name])).toThrow(expect.objectContaining({ code: 'CONFIG_CDN_RANGES', message: expect.stringContaining(message) }));
   });
 
   it('is off by default: no CDN and no proxy is trusted unless the config names it', () => {

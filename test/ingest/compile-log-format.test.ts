@@ -198,7 +198,7 @@ describe('formats that cannot be compiled', () => {
     ['the time layout %{%d.%m.%Y}t is not one Pillory can read', '%h %{%d.%m.%Y}t "%r"'],
     ['too long', `$remote_addr "$request" ${'x'.repeat(2100)}`],
   ])('refused: %s', (why, format) => {
-    expect(() => compileLogFormat(format)).toThrow(expect.objectContaining({ name: 'PilloryError', code: 'bad-format', message: expect.stringContaining(why) }));
+    expect(() => compileLogFormat(format)).toThrow(expect.objectContaining({ name: 'PilloryError', code: 'CONFIG_LOG_FORMAT', message: expect.stringContaining(why) }));
   });
 });
 

@@ -19,17 +19,22 @@ describe('expandLogPaths', () => {
     );
   });
 
-  it('accepts a glob that matches nothing (rotated copies may not exist yet)', async () => {
-    expect(await expandLogPaths([join(dir, 'other.log.*.gz')])).toEqual([]);
+  it('accepts a glob that matches nothing (rotated copies may not exist yet) beside one that matches', async () => {
+    expect(await expandLogPaths([join(dir, 'other.log.*.gz'), join(dir, 'access.log')])).toEqual([join(dir, 'access.log')]);
+  });
+
+  it('refuses paths that find no file at all (a typo must not pass for a quiet night)', async () => {
+    await expect(expandLogPaths([join(dir, 'other.log.*.gz')]))
+      .rejects.toMatchObject({ code: 'LOG_MISSING', message: `no log file matches ${join(dir, 'other.log.*.gz')}` });
   });
 
   it('names a missing plain path', async () => {
     await expect(expandLogPaths([join(dir, 'missing.log')]))
-      .rejects.toMatchObject({ name: 'PilloryError', code: 'log-missing', message: `log file not found: ${join(dir, 'missing.log')}` });
+      .rejects.toMatchObject({ name: 'PilloryError', code: 'LOG_MISSING', message: `log file not found: ${join(dir, 'missing.log')}` });
   });
 
   it('refuses a directory', async () => {
-    await expect(expandLogPaths([join(dir, 'sub.log')])).rejects.toMatchObject({ code: 'log-not-file' });
+    await expect(expandLogPaths([join(dir, 'sub.log')])).rejects.toMatchObject({ code: 'LOG_NOT_FILE' });
   });
 
   it('leaves directories out of glob matches', async () => {

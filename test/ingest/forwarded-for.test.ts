@@ -53,7 +53,7 @@ describe('log-04-forwarded-for', () => {
 
   it('names a bad trusted proxy entry', async () => {
     await expect(ingestFiles([], { format: 'combined', maxLineBytes: 65536, known: new Map(), trustedProxies: ['proxy.example'] }, () => {}))
-      .rejects.toMatchObject({ code: 'bad-trusted-proxies', message: expect.stringContaining('proxy.example') });
+      .rejects.toMatchObject({ code: 'CONFIG_TRUSTED_PROXIES', message: expect.stringContaining('proxy.example') });
   });
 });
 

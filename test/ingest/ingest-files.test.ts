@@ -239,14 +239,14 @@ describe('ingestFiles', () => {
 
   it('refuses an unknown format with an error naming it', async () => {
     await expect(ingestFiles([], { format: 'nginx-json', maxLineBytes: 1024, known: new Map() }, () => {}))
-      .rejects.toMatchObject({ name: 'PilloryError', code: 'bad-format', message: expect.stringContaining('"nginx-json"') });
+      .rejects.toMatchObject({ name: 'PilloryError', code: 'CONFIG_LOG_FORMAT', message: expect.stringContaining('"nginx-json"') });
   });
 
   it('names a corrupt .gz in its error', async () => {
     const gz = join(dir, 'broken.gz');
     const full = gzipSync(lines(1, 500));
     await writeFile(gz, full.subarray(0, full.length - 200));
-    await expect(new Store().run([gz])).rejects.toMatchObject({ code: 'log-unreadable', message: expect.stringContaining('broken.gz') });
+    await expect(new Store().run([gz])).rejects.toMatchObject({ code: 'LOG_UNREADABLE', message: expect.stringContaining('broken.gz') });
   });
 
   it('passes an error thrown by onHit through unchanged', async () => {
@@ -268,6 +268,6 @@ describe('ingestFiles', () => {
 
   it('names a missing file in its error', async () => {
     await mkdir(join(dir, 'sub'));
-    await expect(new Store().run([join(dir, 'sub', 'gone.log')])).rejects.toMatchObject({ code: 'log-unreadable', message: expect.stringContaining('gone.log') });
+    await expect(new Store().run([join(dir, 'sub', 'gone.log')])).rejects.toMatchObject({ code: 'LOG_UNREADABLE', message: expect.stringContaining('gone.log') });
   });
 });

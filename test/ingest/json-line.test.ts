@@ -152,7 +152,7 @@ describe('a generic field map (the operator names the keys)', () => {
   });
 
   it('refuses an unknown field name, listing the known ones', () => {
-    expect(() => jsonFieldMapOf({ client: 'x' })).toThrow(expect.objectContaining({ code: 'bad-format', message: expect.stringContaining('unknown key "client"; known: ip, time') }));
+    expect(() => jsonFieldMapOf({ client: 'x' })).toThrow(expect.objectContaining({ code: 'CONFIG_LOG_FORMAT', message: expect.stringContaining('unknown key "client"; known: ip, time') }));
   });
 });
 

@@ -46,7 +46,7 @@ describe('lineParserFor', () => {
     ['combined', { ip: 'x' }, 'jsonFields is set, but format "combined" is not a JSON format'],
     ['json', { addr: 'x' }, 'jsonFields: unknown key "addr"'],
   ])('refuses %j with %j', (format, fields, message) => {
-    expect(() => lineParserFor(format, fields)).toThrow(expect.objectContaining({ code: 'bad-format', message: expect.stringContaining(message) }));
+    expect(() => lineParserFor(format, fields)).toThrow(expect.objectContaining({ code: 'CONFIG_LOG_FORMAT', message: expect.stringContaining(message) }));
   });
 });
 
