@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatSummary } from '../../src/cli/format-summary.ts';
+import type { NightlySummary } from '../../src/pipeline/nightly.ts';
+
+/** A night that read nothing and found nothing: the tests below change what they are about. */
+const QUIET_NIGHT: NightlySummary = {
+  runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
+  published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: {}, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
+};
 
 describe('formatSummary', () => {
   it('prints every bucket, outcome, stage time and memory on one screen', () => {
@@ -27,10 +34,7 @@ describe('formatSummary', () => {
 
   it('adds the abuse-contact counts and one line per warning', () => {
     const lines = formatSummary({
-      runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
-      published: 0, newlyPublished: 0, expired: 0, dnsbl: { error: 2 }, abuse: { found: 3, cached: 1 },
-      warnings: ['DNSBL zone zen.spamhaus.org unusable this run: resolver refused'], stageMs: {}, stageRssMb: {}, stageCpuMs: {},
-      threads: 1, lateLines: 0, stored: 0, released: 0,
+      ...QUIET_NIGHT, dnsbl: { error: 2 }, abuse: { found: 3, cached: 1 }, warnings: ['DNSBL zone zen.spamhaus.org unusable this run: resolver refused'],
     });
     expect(lines.slice(4, 7)).toEqual([
       'dnsbl     error 2',
@@ -40,18 +44,12 @@ describe('formatSummary', () => {
   });
 
   it('says "not checked" when no DNSBL lookup ran', () => {
-    const lines = formatSummary({
-      runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
-      published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: {}, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
-    });
+    const lines = formatSummary(QUIET_NIGHT);
     expect(lines[4]).toBe('dnsbl     not checked');
   });
 
   it('says that the site stage\'s memory includes its render workers', () => {
-    const lines = formatSummary({
-      runId: 1, asOf: 0, files: 1, lines: { read: 0, parsed: 0, skipped: {} }, actorsSeen: 0, actorsScored: 0,
-      published: 0, newlyPublished: 0, expired: 0, dnsbl: {}, stageMs: {}, stageRssMb: { ingest: 120, site: 840 }, stageCpuMs: {}, threads: 1, lateLines: 0, stored: 0, released: 0,
-    }, { peakRssMb: 360 });
+    const lines = formatSummary({ ...QUIET_NIGHT, stageRssMb: { ingest: 120, site: 840 } }, { peakRssMb: 360 });
     expect(lines.at(-1)).toBe('memory    peak RSS of this process 360 MB; by stage (MB; site = this process + its render workers): ingest 120, site 840');
   });
 });
