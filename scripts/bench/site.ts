@@ -1,8 +1,10 @@
-// npm run bench:site [-- [--verify] [--workers N] [N …]]   (default N: 10000 100000)
+// npm run bench:site [-- [--verify] [--workers N] [--keep DIR] [N …]]   (default N: 10000 100000)
 // Times the site build on synthetic snapshots of N published actors: a full build, then a night in
 // which 1% of the actors changed (plus 0.1% new and 0.1% taken off), built incrementally on top of
 // the first. Prints pages per second, the time of each phase, and peak memory. --verify also builds
-// the changed night in full and checks the incremental result equals it byte for byte.
+// the changed night in full and checks the incremental result equals it byte for byte. --keep DIR
+// works in DIR and leaves its snapshots and sites there, to time single builds again with
+// scripts/bench/site-build.ts.
 // A benchmark, not a test: nothing here asserts a speed.
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -20,8 +22,11 @@ const args = process.argv.slice(2);
 const verify = args.includes('--verify');
 const wi = args.indexOf('--workers');
 const workers = wi >= 0 ? Number(args[wi + 1]) : undefined;
+const ki = args.indexOf('--keep');
+const keep = ki >= 0 ? path.resolve(args[ki + 1] ?? '') : null;
 const sizes = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--workers').map(Number);
-const work = mkdtempSync(path.join(tmpdir(), 'pillory-bench-site-'));
+if (keep) mkdirSync(keep, { recursive: true });
+const work = keep ?? mkdtempSync(path.join(tmpdir(), 'pillory-bench-site-'));
 
 /** The demo's published actors (real probers from the bundled logs) are the templates of the synthetic ones. */
 async function baseSnapshot(): Promise<string> {
@@ -71,7 +76,7 @@ try {
   console.log(`site benchmark (${workers ?? 'default'} workers); snapshots and sites in ${work}`);
   for (const n of sizes.length ? sizes : [10_000, 100_000]) {
     const dir = path.join(work, String(n));
-    mkdirSync(dir);
+    mkdirSync(dir, { recursive: true });
     const s1 = path.join(dir, 'night1.sqlite');
     const t0 = performance.now();
     makeSyntheticSnapshot({ base, out: s1, actors: n, seed: n });
@@ -94,5 +99,9 @@ try {
     // creation runs many times slower for minutes after a large tree is removed
   }
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (keep) {
+    console.log(`\nkept in ${keep}; a single build again, e.g.:\n  node --import tsx scripts/bench/site-build.ts ${path.join(keep, String((sizes.length ? sizes : [10_000, 100_000]).at(-1)), 'night1.sqlite')} <new folder> full`);
+  } else {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
