@@ -36,7 +36,10 @@ export function exportInput(reader: SnapshotReader, scope: ExportScope, site: UR
   const gone = removed === null ? [] : removed.filter((r) => scopeMatches(scope, r));
   // the list's own time: its newest publication, request or removal (not the build's), so an
   // unchanged list is the same file tomorrow; an empty list takes the snapshot's time
-  const changed = Math.max(...members.map((a) => Math.max(a.lastSeen, a.firstPublished ?? 0)), ...gone.map((r) => r.at));
+  // a loop, not Math.max(...list): spreading the site-wide list overflows the stack past ~125,000 entries
+  let changed = -Infinity;
+  for (const a of members) changed = Math.max(changed, a.lastSeen, a.firstPublished ?? 0);
+  for (const r of gone) changed = Math.max(changed, r.at);
   const input: ExportInput = {
     entries: members.map(entry),
     added: reader.added().filter((a) => inList.has(a.key)).map(entry),
