@@ -17,7 +17,7 @@ import { SnapshotReader } from '../lib/snapshot.ts';
 import { siteFingerprint } from './build-fingerprint.ts';
 import { routeId } from './page-inputs.ts';
 import type { WorkerResult } from './render-worker.ts';
-import { fileChanges, MANIFEST_FILES, MANIFEST_VERSION, readManifest, writeManifest, type FileChanges, type SiteManifest } from './site-manifest.ts';
+import { fileChanges, MANIFEST_FILES, MANIFEST_VERSION, readManifest, readManifestFingerprint, writeManifest, type FileChanges, type SiteManifest } from './site-manifest.ts';
 import type { PublishPlan } from '../pipeline/publish-site.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -75,8 +75,9 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
   reader.close();
   const fingerprint = siteFingerprint(ROOT, { siteUrl: site.href, manifest: MANIFEST_VERSION });
   const previousDir = opts.previousDir && !opts.full ? path.resolve(opts.previousDir) : null;
-  const previous = readManifest(previousDir);
-  const prev = previous && previous.fingerprint === fingerprint ? previous : null;
+  // only the fingerprint while the workers run (they read the manifest themselves): at 100,000 reports
+  // the whole manifest is about 120 MB of this process's memory, held at the workers' peak for nothing
+  const reuse = previousDir !== null && readManifestFingerprint(previousDir) === fingerprint;
   // as many as asked for; by default one per core, fewer for a small site
   const workers = Math.max(1, opts.workers ?? Math.min(availableParallelism(), 1 + Math.floor(actors / ACTORS_PER_EXTRA_WORKER)));
 
@@ -95,7 +96,7 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       PILLORY_SITE_URL: site.href,
       PILLORY_ROOT: ROOT,
       PILLORY_FINGERPRINT: fingerprint,
-      PILLORY_PREVIOUS: prev ? previousDir! : '',
+      PILLORY_PREVIOUS: reuse ? previousDir! : '',
       PILLORY_OUT: outDir,
     };
     let workersRestarted = 0;
@@ -113,6 +114,8 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
       }
     }));
     const t1 = performance.now();
+    const previous = readManifest(previousDir);
+    const prev = reuse && previous?.fingerprint === fingerprint ? previous : null;
 
     const files: Record<string, string> = {};
     const routes: Record<string, string> = {};
@@ -126,7 +129,10 @@ export async function buildSite(opts: BuildSiteOptions): Promise<BuildSiteResult
     for (const r of results.flatMap((x) => x.routes)) {
       const id = routeId(r);
       routes[id] = r.digest;
-      if (!rendered.has(id)) for (const f of r.files) files[f] = prev!.files[f]!; // kept from the live site
+      if (rendered.has(id)) continue;
+      // kept from the live site; a manifest that cannot be read (damaged) made the workers render everything
+      if (!prev) throw new PilloryError('SITE_BUILD', `the previous site's manifest in ${previousDir} changed while this build was reusing it: run the build again`);
+      for (const f of r.files) files[f] = prev.files[f]!;
     }
     // what the previous site had and this one has not: pages of actors no longer published, and the like
     const remove = prev ? Object.keys(prev.files).filter((f) => !(f in files)).sort() : [];

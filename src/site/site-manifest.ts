@@ -3,7 +3,7 @@
 // build reuses what is unchanged and says which files were added, changed and removed, so a CDN sync
 // can upload only those.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const MANIFEST_DIR = '.pillory';
@@ -43,6 +43,35 @@ export function readManifest(siteDir: string | null | undefined): SiteManifest |
   }
 }
 
+/**
+ * The fingerprint of the site in `siteDir`, without holding its whole manifest: writeManifest() puts
+ * it at the head of the file, so the first bytes tell. A manifest written otherwise is read whole.
+ * Null when there is none or it cannot be trusted, as readManifest().
+ */
+export function readManifestFingerprint(siteDir: string | null | undefined): string | null {
+  if (!siteDir) return null;
+  const file = manifestFile(siteDir);
+  if (!existsSync(file)) return null;
+  let head = '';
+  try {
+    const fd = openSync(file, 'r');
+    try {
+      const buf = Buffer.alloc(HEAD_BYTES);
+      head = buf.toString('utf8', 0, readSync(fd, buf, 0, HEAD_BYTES, 0));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return null;
+  }
+  const m = MANIFEST_HEAD.exec(head);
+  if (m && Number(m[1]) === MANIFEST_VERSION) return JSON.parse(`"${m[2]}"`) as string;
+  return readManifest(siteDir)?.fingerprint ?? null;
+}
+const HEAD_BYTES = 4096;
+/** How JSON.stringify() begins a SiteManifest: its keys in the order of the interface. */
+const MANIFEST_HEAD = /^\{"version":(\d+),"fingerprint":"((?:[^"\\]|\\.)*)","routes":\{/;
+
 export function hashFile(file: string): string {
   return createHash('sha1').update(readFileSync(file)).digest('base64url');
 }
@@ -65,6 +94,8 @@ export function fileChanges(before: Record<string, string> | null, after: Record
 /** Writes manifest.json and changes.json (what this build added, changed and removed) into the site. */
 export function writeManifest(siteDir: string, m: SiteManifest, changes: FileChanges): void {
   mkdirSync(path.join(siteDir, MANIFEST_DIR), { recursive: true });
-  writeFileSync(manifestFile(siteDir), `${JSON.stringify(m)}\n`);
+  // keys in this order, so that readManifestFingerprint() finds the fingerprint in the first bytes
+  const ordered: SiteManifest = { version: m.version, fingerprint: m.fingerprint, routes: m.routes, files: m.files };
+  writeFileSync(manifestFile(siteDir), `${JSON.stringify(ordered)}\n`);
   writeFileSync(path.join(siteDir, MANIFEST_DIR, 'changes.json'), `${JSON.stringify(changes, null, 1)}\n`);
 }

@@ -2,7 +2,7 @@
 // result is byte for byte the full build of the same snapshot. Slow (five real Astro builds).
 import Database from 'better-sqlite3';
 import { buildIntoPlace } from '../../src/pipeline/publish-site.ts';
-import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,9 +18,10 @@ let dir: string;
  * A night's build as `pillory build` does it: on top of a copy of the previous site (`previous`), put
  * live by its publish plan (a patch of the changed files), or from nothing.
  */
-async function build(snapshot: string, out: string, o: { previous?: string; workers?: number } = {}): Promise<BuildSiteResult> {
+async function build(snapshot: string, out: string, o: { previous?: string; workers?: number; alter?: (live: string) => void } = {}): Promise<BuildSiteResult> {
   const live = path.join(dir, out);
   if (o.previous) cpSync(path.join(dir, o.previous), live, { recursive: true, preserveTimestamps: true });
+  o.alter?.(live);
   inodes.set(out, inodeOf(out));
   return buildIntoPlace(live, (tmp) => buildSite({ snapshot: path.join(dir, snapshot), outDir: tmp, siteUrl: SITE, previousDir: o.previous ? live : null, workers: o.workers ?? 1 }), (r) => r.publish);
 }
@@ -36,6 +37,7 @@ let again: BuildSiteResult;
 let night2: { changed: string[]; added: string[]; removed: string[] };
 let quiet: BuildSiteResult;
 let full2: BuildSiteResult;
+let damaged: BuildSiteResult;
 const DAY = 86_400_000;
 
 /** Every file of a built site, with its bytes; the build's own change list is left out. */
@@ -86,6 +88,14 @@ beforeAll(async () => {
       SELECT max(id) + 1, max(started_at) + ${DAY}, max(finished_at) + ${DAY}, max(as_of) + ${DAY}, 0, 0, '{}' FROM runs;`);
   db.close();
   quiet = await build('s3.sqlite', 'e', { previous: 'b' });
+  // the previous site's manifest cut short after its head: its fingerprint still reads as this build's
+  damaged = await build('s1.sqlite', 'f', {
+    previous: 'b',
+    alter: (live) => {
+      const m = path.join(live, '.pillory/manifest.json');
+      writeFileSync(m, readFileSync(m, 'utf8').slice(0, 2000));
+    },
+  });
 }, 300_000);
 afterAll(() => {
   if (dir && !process.env.PILLORY_KEEP) rmSync(dir, { recursive: true, force: true });
@@ -186,3 +196,11 @@ describe('a night in which only time passes', () => {
   });
 });
 
+describe('a previous site whose manifest is damaged', () => {
+  it('costs a full build, not a failed one: everything rendered, nothing taken over, the same bytes as a full build', () => {
+    expect(damaged.reused).toBe(0);
+    expect(damaged.rendered).toBe(first.rendered);
+    expect(damaged.publish.mode).toBe('replace');
+    expectSameTree('f', 'a');
+  });
+});
