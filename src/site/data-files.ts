@@ -24,14 +24,15 @@ export function reportJsonFile(input: Pick<ReportPageInput, 'report' | 'meta' | 
 }
 
 /** The export files of one scope, under blocklist/ (all), blocklist/country/<cc>/ or blocklist/asn/<n>/. */
-export function exportDataFiles(reader: SnapshotReader, scope: ExportScope, site: URL): DataFile[] {
+export function* exportDataFiles(reader: SnapshotReader, scope: ExportScope, site: URL): Generator<DataFile> {
   const dir = scope.kind === 'all' ? 'blocklist/' : scope.kind === 'country' ? `blocklist/country/${scope.code.toLowerCase()}/` : `blocklist/asn/${scope.asn}/`;
   const input = exportInput(reader, scope, site);
-  return EXPORT_FILES.map((file) => ({ path: `${dir}${file}`, body: renderExport(file, input, (v) => safeJson(v, 1)) }));
+  // one at a time: the site-wide files of a big site are tens of MB each, made as the writer takes them
+  for (const file of EXPORT_FILES) yield { path: `${dir}${file}`, body: renderExport(file, input, (v) => safeJson(v, 1)) };
 }
 
 /** search/v6/<first 32 bits>.json: the published IPv6 keys of each /32. */
-export function searchIndexFiles(reader: SnapshotReader): DataFile[] {
+export function* searchIndexFiles(reader: SnapshotReader): Generator<DataFile> {
   // expired IPv6 pages are found too: they still answer for the address
-  return [...v6Shards(reader.pages())].map(([shard, keys]) => ({ path: `search/v6/${shard}.json`, body: JSON.stringify(keys) }));
+  for (const [shard, keys] of v6Shards(reader.pages())) yield { path: `search/v6/${shard}.json`, body: JSON.stringify(keys) };
 }

@@ -10,6 +10,12 @@ import path from 'node:path';
 
 /** Files written at once: enough to keep the disk busy, well under any open-files limit. */
 const IN_FLIGHT = 32;
+/**
+ * Bytes of bodies held until written, past which room() holds makers back whatever the count: the
+ * site-wide exports of 200,000 addresses are tens of MB each, and thirteen of them queued at once
+ * pushed a worker out of its capped heap.
+ */
+const PENDING_BYTES = 48 * 1024 * 1024;
 
 export const contentHash = (bytes: string | Buffer): string => createHash('sha1').update(bytes).digest('base64url');
 
@@ -23,6 +29,8 @@ export class SiteOutput {
   readonly #made = new Set<string>();
   readonly #queue: Array<{ to: string; body: string }> = [];
   #running = 0;
+  /** Characters of the bodies queued or being written. */
+  #pending = 0;
   #waiting: Array<{ backlog: number; resolve: () => void }> = [];
   readonly #making = new Map<string, Promise<void>>();
   #failed: Error | undefined;
@@ -43,13 +51,27 @@ export class SiteOutput {
   emit(rel: string, body: string): void {
     if (!this.#keep(rel, contentHash(body))) return;
     this.#queue.push({ to: this.#path(rel), body });
+    this.#pending += body.length;
     this.#pump();
   }
 
-  /** Resolves once at most `backlog` files wait to be written: makers of many files wait here, so bodies do not pile up in memory. */
+  /**
+   * Resolves once at most `backlog` files wait to be written and their bodies are under PENDING_BYTES
+   * (counted in characters): makers of many files, or of big ones, wait here, so bodies do not pile
+   * up in memory.
+   */
   room(backlog = 256): Promise<void> {
-    if (this.#queue.length <= backlog) return Promise.resolve();
+    if (this.#roomFor(backlog)) return Promise.resolve();
     return new Promise((resolve) => this.#waiting.push({ backlog, resolve }));
+  }
+
+  /** Characters of file bodies held until written (for tests and timings). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  #roomFor(backlog: number): boolean {
+    return this.#queue.length <= backlog && (this.#pending <= PENDING_BYTES || this.#running + this.#queue.length <= 1);
   }
 
   /** Waits until every file is written; throws the first write that failed. */
@@ -69,6 +91,7 @@ export class SiteOutput {
         .catch((e: unknown) => { this.#failed ??= e as Error; })
         .finally(() => {
           this.#running--;
+          this.#pending -= body.length;
           this.#pump();
           this.#wake();
         });
@@ -79,7 +102,7 @@ export class SiteOutput {
     const idle = this.#queue.length === 0 && this.#running === 0;
     const still: Array<{ backlog: number; resolve: () => void }> = [];
     for (const w of this.#waiting) {
-      if (w.backlog < 0 ? idle : this.#queue.length <= w.backlog) w.resolve();
+      if (w.backlog < 0 ? idle : this.#roomFor(w.backlog)) w.resolve();
       else still.push(w);
     }
     this.#waiting = still;

@@ -53,6 +53,24 @@ describe('SiteOutput', () => {
     expect(out.written.length).toBe(600);
   });
 
+  it('room() also holds a maker back while the bodies waiting to be written are too big, however few', async () => {
+    // the site-wide exports of 200,000 addresses: thirteen files of tens of MB, all queued at once
+    const dir = fresh();
+    const out = new SiteOutput(dir, null);
+    const big = (c: string) => c.repeat(20 * 1024 * 1024);
+    for (const c of 'abcd') out.emit(`blocklist/${c}.txt`, big(c));
+    expect(out.pending).toBe(4 * 20 * 1024 * 1024);
+    let waited = false;
+    const room = out.room().then(() => { waited = true; });
+    await Promise.resolve();
+    expect(waited).toBe(false); // 4 files, far under the count bound, but 80 MB of bodies
+    await room;
+    expect(out.pending).toBeLessThanOrEqual(48 * 1024 * 1024);
+    await out.flush();
+    expect(out.pending).toBe(0);
+    expect(readFileSync(path.join(dir, 'blocklist/c.txt'), 'utf8').length).toBe(20 * 1024 * 1024);
+  });
+
   it('flush() reports a write that failed', async () => {
     const dir = fresh();
     writeFileSync(path.join(dir, 'country'), 'a file where a folder must go');
