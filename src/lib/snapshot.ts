@@ -588,16 +588,40 @@ export class SnapshotReader {
     };
   }
 
-  /** Rule ids and labels per published actor key (one query per build). */
+  /**
+   * Rule ids and labels per published actor key (one query per build). Actors that fired the same rules
+   * share one frozen entry: most do, and a map of 200,000 separate entries held over 100 MB in each
+   * render worker.
+   */
   reasons(): Map<string, Reasons> {
     if (!this.#reasons) {
       const m = new Map<string, Reasons>();
-      for (const r of this.#stmts.reasons.all()) {
-        const e = m.get(r.actor) ?? { rules: [], labels: [] };
-        e.rules.push(r.rule_id);
-        if (!e.labels.includes(r.label)) e.labels.push(r.label);
-        m.set(r.actor, e);
+      const shared = new Map<string, Reasons>();
+      let actor: string | null = null;
+      let rules: string[] = [];
+      let labels: string[] = [];
+      const close = () => {
+        if (actor === null) return;
+        const id = `${rules.join(',')}|${labels.join(',')}`;
+        let e = shared.get(id);
+        if (!e) {
+          e = Object.freeze({ rules: Object.freeze(rules) as string[], labels: Object.freeze(labels) as string[] });
+          shared.set(id, e);
+        }
+        m.set(actor, e);
+      };
+      // rows come ordered by actor
+      for (const r of this.#stmts.reasons.iterate()) {
+        if (r.actor !== actor) {
+          close();
+          actor = r.actor;
+          rules = [];
+          labels = [];
+        }
+        rules.push(r.rule_id);
+        if (!labels.includes(r.label)) labels.push(r.label);
       }
+      close();
       this.#reasons = m;
     }
     return this.#reasons;
