@@ -27,6 +27,8 @@ export interface Share {
   /** When (performance.now()) the share was first asked for, and when Astro had written the pages. */
   startedAt: number;
   generatedAt?: number;
+  /** Memory at the end of each phase, for PILLORY_TIMINGS (memoryMark()). */
+  memory: string[];
   /** The report slugs to render, in batches (reportBatches()). */
   batches?: string[][];
 }
@@ -53,8 +55,9 @@ export function currentShare(): Share {
   const render = new Set<string>();
   for (const r of routes) if (!reusable(r, usable, previousDir)) render.add(routeId(r));
   const out = new SiteOutput(process.env.PILLORY_OUT || null, usable?.files ?? null);
-  const share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0), out, startedAt: t0 };
+  const share: Share = { worker, workers, primary: worker === 0, routes, render, shareMs: Math.round(performance.now() - t0), out, startedAt: t0, memory: [] };
   slot[SLOT] = share;
+  memoryMark('share');
   return share;
 }
 
@@ -71,11 +74,21 @@ function reusable(r: TrackedRoute, prev: SiteManifest | null, dir: string | null
 export function adoptRenderedPages(astroOutDir: string): void {
   const share = currentShare();
   share.generatedAt = performance.now();
+  memoryMark('pages');
   for (const r of share.routes) {
     if (!share.render.has(routeId(r))) continue;
     // report pages were handed over as their batch rendered them
     for (const f of r.files) if (f.endsWith('.html') && !(f in share.out.files)) share.out.adopt(astroOutDir, f, f.endsWith('/index.html'));
   }
+}
+
+/**
+ * Notes, at the end of a phase, the heap in use and the peak resident memory so far (MB): which phase
+ * raised the peak is what PILLORY_TIMINGS prints.
+ */
+export function memoryMark(phase: string): void {
+  const mb = (n: number) => Math.round(n / 1048576);
+  currentShare().memory.push(`${phase} ${mb(process.memoryUsage().heapUsed)}/${Math.round(process.resourceUsage().maxRSS / 1024)}`);
 }
 
 /** Report pages a render worker makes per route (pages/report-batch/[batch].astro). */

@@ -12,7 +12,7 @@ import { snapshot } from '../lib/snapshot.ts';
 import { exportDataFiles, searchIndexFiles, type DataFile } from './data-files.ts';
 import { projectRoot } from './data-paths.ts';
 import { routeId, type TrackedRoute } from './page-inputs.ts';
-import { currentShare, REPORT_BATCH_PAGE } from './render-share.ts';
+import { currentShare, memoryMark, REPORT_BATCH_PAGE } from './render-share.ts';
 import { MANIFEST_DIR } from './site-manifest.ts';
 
 export interface WorkerResult {
@@ -50,6 +50,7 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
     });
     const tBuilt = performance.now();
     const share = currentShare();
+    memoryMark("astro's end");
     const site = new URL(process.env.PILLORY_SITE_URL ?? 'https://pillory.example.org');
     // the tracked pages left already (astro:build:generated); the first worker keeps the rest: the
     // site-wide pages, styles, public files and the sitemap
@@ -59,11 +60,13 @@ export async function runRenderWorker(argv: string[]): Promise<number> {
       await share.out.room();
     }
     await share.out.flush();
+    memoryMark('data files');
     if (process.env.PILLORY_TIMINGS) {
       const ms = (a: number, b: number) => Math.round(b - a);
       const generated = share.generatedAt ?? tBuilt;
       process.stderr.write(`worker ${process.env.PILLORY_WORKER}: bundling ${ms(tStart, share.startedAt)} ms, share ${share.shareMs} ms, pages ${ms(share.startedAt + share.shareMs, generated)} ms `
-        + `(${share.render.size} routes), astro's end ${ms(generated, tBuilt)} ms, data files and the rest ${ms(tBuilt, performance.now())} ms\n`);
+        + `(${share.render.size} routes), astro's end ${ms(generated, tBuilt)} ms, data files and the rest ${ms(tBuilt, performance.now())} ms; `
+        + `heap used / peak RSS so far (MB) after each phase: ${share.memory.join(', ')}\n`);
     }
     const result: WorkerResult = {
       routes: share.routes.map(({ kind, key, digest, files: fs }) => ({ kind, key, digest, files: fs })),
