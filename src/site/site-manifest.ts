@@ -46,7 +46,9 @@ export function readManifest(siteDir: string | null | undefined): SiteManifest |
 /**
  * The fingerprint of the site in `siteDir`, without holding its whole manifest: writeManifest() puts
  * it at the head of the file, so the first bytes tell. A manifest written otherwise is read whole.
- * Null when there is none or it cannot be trusted, as readManifest().
+ * Null when there is none, or when a manifest laid out otherwise cannot be trusted (readManifest()).
+ * A right head is trusted alone: buildSite() reads the whole manifest after the workers, and a worker
+ * that cannot read it renders its whole share.
  */
 export function readManifestFingerprint(siteDir: string | null | undefined): string | null {
   if (!siteDir) return null;
