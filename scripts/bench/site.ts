@@ -6,7 +6,7 @@
 // works in DIR and leaves its snapshots and sites there, to time single builds again with
 // scripts/bench/site-build.ts.
 // A benchmark, not a test: nothing here asserts a speed.
-import { spawn } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -39,60 +39,20 @@ async function baseSnapshot(): Promise<string> {
 const mb = (bytes: number) => `${Math.round(bytes / 1048576)} MB`;
 const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-type Timed = BuildSiteResult & { ms: number; parentRssMb: number; treePeakMb?: number | null };
+type Timed = BuildSiteResult & { ms: number; parentRssMb: number; treePeakMb: number | null };
 
 /**
  * As `pillory build` does it: into a staging folder, then live (a whole new site, or a patch of what
- * changed); in a process of its own, so its peak memory is the build's (scripts/bench/site-build.ts).
- * While it runs, the resident memory of that process and its render workers is added up every 50 ms:
- * the peak of that sum is what the machine had to hold at one moment (the workers' own peaks and the
- * parent's come at different times, so adding those overstates it).
+ * changed); in a process of its own, so its peak memory is the build's (scripts/bench/site-build.ts,
+ * which also samples the sum of its own and its render workers' memory).
  */
-async function timedBuild(snapshot: string, live: string, incremental: boolean): Promise<Timed> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/site-build.ts'), snapshot, live, incremental ? 'incremental' : 'full', ...(workers ? [String(workers)] : [])],
-    { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  child.stdout.on('data', (b: Buffer) => { out += b.toString(); });
-  let treePeak = 0;
-  const tick = setInterval(() => { treePeak = Math.max(treePeak, treeRss(child.pid!)); }, 50);
-  const code = await new Promise<number | string>((resolve) => child.on('exit', (c, sig) => resolve(c ?? sig ?? 'unknown')));
-  clearInterval(tick);
-  if (code !== 0) throw new Error(`the build of ${snapshot} failed (exit ${code})`);
-  const r = JSON.parse(out.trim().split('\n').at(-1)!) as Timed;
-  return { ...r, treePeakMb: treePeak > 0 ? Math.round(treePeak / 1048576) : null };
+function timedBuild(snapshot: string, live: string, incremental: boolean): Timed {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(ROOT, 'scripts/bench/site-build.ts'), snapshot, live, incremental ? 'incremental' : 'full', ...(workers ? [String(workers)] : [])],
+    { cwd: ROOT, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, stdio: ['ignore', 'pipe', 'inherit'] });
+  if (child.status !== 0) throw new Error(`the build of ${snapshot} failed (exit ${child.status ?? child.signal})`);
+  return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as Timed;
 }
 
-/** Resident bytes of a process and all its descendants now, from /proc (0 where there is no /proc). */
-function treeRss(root: number): number {
-  let entries: string[];
-  try {
-    entries = readdirSync('/proc').filter((e) => /^\d+$/.test(e));
-  } catch {
-    return 0;
-  }
-  const children = new Map<number, number[]>();
-  for (const e of entries) {
-    try {
-      const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
-    } catch {
-      // ended meanwhile
-    }
-  }
-  let bytes = 0;
-  const todo = [root];
-  while (todo.length) {
-    const pid = todo.pop()!;
-    try {
-      bytes += Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-    } catch {
-      // ended meanwhile
-    }
-    todo.push(...(children.get(pid) ?? []));
-  }
-  return bytes;
-}
 function line(label: string, r: Timed): void {
   const f = r.files;
   const peak = r.parentRssMb;
@@ -123,16 +83,16 @@ try {
     makeSyntheticSnapshot({ base, out: s1, actors: n, seed: n });
     console.log(`\n${n.toLocaleString('en-US')} published actors: synthetic snapshot ${mb(statSync(s1).size)} (made in ${sec(performance.now() - t0)})`);
     const site = path.join(dir, 'site');
-    const full = await timedBuild(s1, site, false);
+    const full = timedBuild(s1, site, false);
     line('full build', full);
     const s2 = path.join(dir, 'night2.sqlite');
     copyFileSync(s1, s2);
     const c = changeSome(s2, { fraction: 0.01, added: Math.round(n / 1000), removed: Math.round(n / 1000), seed: n + 1 });
-    const night = await timedBuild(s2, site, true);
+    const night = timedBuild(s2, site, true);
     line(`1% changed`, night);
     console.log(`  ${''.padEnd(12)} (${c.changed.length} actors changed, ${c.added.length} added, ${c.removed.length} removed)`);
     if (verify) {
-      const check = await timedBuild(s2, path.join(dir, 'site-full'), false);
+      const check = timedBuild(s2, path.join(dir, 'site-full'), false);
       const differ = sameTree(site, path.join(dir, 'site-full'));
       console.log(`  verify       full build of night 2 in ${sec(check.ms)}: ${differ.length === 0 ? 'identical to the incremental build' : `${differ.length} files differ, e.g. ${differ.slice(0, 5).join(', ')}`}`);
     }
