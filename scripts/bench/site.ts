@@ -59,7 +59,7 @@ function line(label: string, r: Timed): void {
   console.log(`  ${label.padEnd(12)} ${sec(r.ms).padStart(7)}  ${String(Math.round(r.pages / (r.ms / 1000))).padStart(6)} pages/s of site, ` +
     `${r.rendered} tracked routes rendered, ${r.reused} kept; files +${f.added.length} ~${f.changed.length} -${f.removed.length} =${f.unchanged}`);
   console.log(`  ${''.padEnd(12)} phases: workers ${sec(r.phaseMs.render)}, merge ${sec(r.phaseMs.merge)}; ` +
-    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, the process that started them ${peak} MB, at one moment at most ${r.treePeakMb ?? '?'} MB` +
+    `peak RSS: workers ${r.workerRssMb.join(' + ')} MB, the process that started them ${peak} MB, their sum at its highest ${r.treePeakMb ?? 'unknown (no /proc)'} MB` +
     (r.workersRestarted > 0 ? `; ${r.workersRestarted} worker(s) ran out of the capped heap and ran again` : ''));
 }
 
