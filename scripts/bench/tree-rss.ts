@@ -17,7 +17,9 @@ export function treeRss(root: number): number | null {
       const stat = readFileSync(`/proc/${e}/stat`, 'utf8');
       // the fields after the command name, which is in parentheses and may hold spaces: state, ppid, …
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(e)]);
+      const siblings = children.get(ppid);
+      if (siblings) siblings.push(Number(e));
+      else children.set(ppid, [Number(e)]);
     } catch {
       // ended meanwhile
     }

@@ -324,12 +324,12 @@ export class SnapshotReader {
     return totals;
   }
 
-  /** Every published actor with a safe slug, worst first. */
   /** How many actors are published, without reading them (the site build sizes its workers by it). */
   publishedCount(): number {
     return this.#stmts.publishedCount.get()!.n;
   }
 
+  /** Every published actor with a safe slug, worst first. */
   published(): ActorSummary[] {
     this.#published ??= this.#stmts.published.all().filter((r) => slugIsSafe(r.key, r.slug)).map(toSummary);
     return this.#published;

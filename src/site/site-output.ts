@@ -11,10 +11,9 @@ import path from 'node:path';
 /** Files written at once: enough to keep the disk busy, well under any open-files limit. */
 const IN_FLIGHT = 32;
 /**
- * Characters of bodies held until written (bytes, near enough: the files are mostly ASCII), past
- * which room() holds makers back whatever the count: the
- * site-wide exports of 200,000 addresses are tens of MB each, and thirteen of them queued at once
- * pushed a worker out of its capped heap.
+ * Characters of bodies held until written (bytes, near enough: the files are mostly ASCII), past which
+ * room() holds makers back whatever the count: the site-wide exports of 200,000 addresses are tens of
+ * MB each, and thirteen of them queued at once pushed a worker out of its capped heap.
  */
 const PENDING_BYTES = 48 * 1024 * 1024;
 
